@@ -1,0 +1,5 @@
+"""``python -m spareplan`` runs the command line."""
+
+from spareplan.cli import main
+
+main()

@@ -1,0 +1,216 @@
+"""Read and validate a parts catalogue: one row per part per site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from spareplan.config import PlanConfig
+from spareplan.errors import InputProblem, InvalidInputError
+from spareplan.io.tables import ROW_COLUMN, read_table
+from spareplan.io.validation import ProblemLog
+
+__all__ = ["CATALOGUE_COLUMNS", "Catalogue", "read_catalogue", "validate_catalogue"]
+
+REQUIRED_COLUMNS = ("part_id", "unit_cost", "criticality", "lead_time_days")
+TEXT_COLUMNS = ("description", "supplier_id")
+# Optional numeric columns: name -> default where the column or cell is empty.
+OPTIONAL_NUMBERS: dict[str, float | None] = {
+    "downtime_cost_per_hour": 0.0,
+    "on_hand_units": 0.0,
+    "on_order_units": 0.0,
+    "order_cost": None,
+    "usage_per_day_avg": None,
+    "usage_per_day_max": None,
+}
+CATALOGUE_ALIASES = {
+    "part": "part_id",
+    "part_number": "part_id",
+    "item": "part_id",
+    "site": "site_id",
+    "plant": "site_id",
+    "supplier": "supplier_id",
+}
+CATALOGUE_COLUMNS = (
+    "part_id",
+    "site_id",
+    "description",
+    "supplier_id",
+    "criticality",
+    "is_high_criticality",
+    "unit_cost",
+    "lead_time_days",
+    "lead_time_days_max",
+    *OPTIONAL_NUMBERS,
+    "row",
+)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A validated catalogue; ``table`` has the columns in ``CATALOGUE_COLUMNS``."""
+
+    table: pl.DataFrame
+    file: str
+    warnings: tuple[InputProblem, ...] = ()
+
+    @property
+    def n_rows(self) -> int:
+        """Number of part-site rows."""
+        return self.table.height
+
+
+def read_catalogue(path: str | Path, config: PlanConfig | None = None) -> Catalogue:
+    """Read a catalogue file and check every row.
+
+    Raises
+    ------
+    UnreadableFileError
+        The file cannot be read.
+    InvalidInputError
+        Any row breaks a rule; ``problems`` lists all of them.
+    """
+    table = read_table(path, CATALOGUE_ALIASES)
+    return validate_catalogue(table, Path(path).name, config or PlanConfig())
+
+
+def validate_catalogue(table: pl.DataFrame, file: str, config: PlanConfig) -> Catalogue:
+    """Check a table read by :func:`~spareplan.io.tables.read_table`."""
+    if ROW_COLUMN not in table.columns:
+        table = table.with_row_index(ROW_COLUMN, offset=2)
+    log = ProblemLog(file, table)
+    missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
+    for column in missing:
+        log.file_problem(
+            f"required column {column!r} is missing; the header has "
+            f"{_visible_columns(table)}",
+            column=column,
+        )
+    if missing:
+        raise InvalidInputError(log.problems)
+
+    if "site_id" not in table.columns:
+        table = table.with_columns(site_id=pl.lit(config.default_site_id))
+        log.table = table
+    columns = _parse_columns(log, table, config)
+    _check_ranges(log, columns)
+    _check_duplicates(log, columns)
+    if log.problems:
+        raise InvalidInputError(log.problems)
+    return Catalogue(columns.select(CATALOGUE_COLUMNS), file, tuple(log.warnings))
+
+
+def _parse_columns(
+    log: ProblemLog, table: pl.DataFrame, config: PlanConfig
+) -> pl.DataFrame:
+    """Typed columns; cells that fail to parse are logged and left null."""
+    height = table.height
+    parsed: dict[str, pl.Series] = {
+        "part_id": log.text("part_id", required=True),
+        "site_id": log.text("site_id", required=True),
+    }
+    for column in TEXT_COLUMNS:
+        parsed[column] = (
+            log.text(column, required=False)
+            if column in table.columns
+            else pl.Series(column, [None] * height, dtype=pl.String)
+        )
+    parsed["criticality"] = log.text("criticality", required=True)
+    parsed["is_high_criticality"] = _criticality(log, parsed["criticality"], config)
+    parsed["unit_cost"] = log.number("unit_cost", required=True)
+    parsed["lead_time_days"] = log.number("lead_time_days", required=True)
+    parsed["lead_time_days_max"] = (
+        log.number("lead_time_days_max", required=False)
+        if "lead_time_days_max" in table.columns
+        else pl.Series("lead_time_days_max", [None] * height, dtype=pl.Float64)
+    ).fill_null(parsed["lead_time_days"])
+    for column, default in OPTIONAL_NUMBERS.items():
+        if column in table.columns:
+            parsed[column] = log.number(column, required=False, default=default)
+        else:
+            parsed[column] = pl.Series(column, [default] * height, dtype=pl.Float64)
+    parsed["row"] = table.get_column(ROW_COLUMN).alias("row")
+    return pl.DataFrame([series.alias(name) for name, series in parsed.items()])
+
+
+def _criticality(log: ProblemLog, values: pl.Series, config: PlanConfig) -> pl.Series:
+    """True for high, False for low, null (and a logged problem) for anything else."""
+    mapping = config.criticality_map()
+    # Excel stores a score 4 as 4.0; read it as the score it is.
+    as_number = values.cast(pl.Float64, strict=False)
+    is_whole = as_number.is_not_null() & (as_number == as_number.floor())
+    key = pl.select(
+        pl.when(is_whole)
+        .then(as_number.cast(pl.Int64).cast(pl.String))
+        .otherwise(values.str.to_lowercase())
+    ).to_series()
+    is_high = key.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+    allowed = ", ".join(sorted(mapping))
+    log.rows(
+        values.is_not_null() & is_high.is_null(),
+        "criticality",
+        f"one of {allowed} (see [criticality] in the configuration)",
+    )
+    return is_high.alias("is_high_criticality")
+
+
+def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
+    checks = (
+        ("unit_cost", pl.col("unit_cost") < 0, ">= 0"),
+        ("lead_time_days", pl.col("lead_time_days") <= 0, "> 0 days"),
+        ("downtime_cost_per_hour", pl.col("downtime_cost_per_hour") < 0, ">= 0"),
+        ("on_hand_units", pl.col("on_hand_units") < 0, ">= 0"),
+        ("on_order_units", pl.col("on_order_units") < 0, ">= 0"),
+        ("order_cost", pl.col("order_cost") < 0, ">= 0"),
+        ("usage_per_day_avg", pl.col("usage_per_day_avg") < 0, ">= 0"),
+    )
+    log.table = log.table.with_columns(columns.drop("row"))
+    for column, is_bad, expected in checks:
+        log.rows(columns.select(is_bad.fill_null(False)).to_series(), column, expected)
+
+    relative = (
+        ("lead_time_days_max", "lead_time_days", "lead time"),
+        ("usage_per_day_max", "usage_per_day_avg", "usage"),
+    )
+    for high, low, what in relative:
+        is_bad = columns.select((pl.col(high) < pl.col(low)).fill_null(False))
+        log.rows(
+            is_bad.to_series(),
+            high,
+            f">= {low} (the maximum {what} cannot be below the average)",
+        )
+
+
+def _check_duplicates(log: ProblemLog, columns: pl.DataFrame) -> None:
+    keyed = columns.filter(pl.col("part_id").is_not_null())
+    repeats = (
+        keyed.group_by("part_id", "site_id", maintain_order=True)
+        .agg(pl.col("row"))
+        .filter(pl.col("row").list.len() > 1)
+    )
+    for part_id, site_id, rows in repeats.head(200).iter_rows():
+        log.problems.append(
+            InputProblem(
+                file=log.file,
+                row=rows[1],
+                column="part_id",
+                part_id=part_id,
+                site_id=site_id,
+                value=part_id,
+                message=f"duplicate part and site: rows {_row_list(rows)} all hold "
+                f"part {part_id!r} at site {site_id!r}; keep one row per part and site",
+            )
+        )
+
+
+def _row_list(rows: list[int]) -> str:
+    shown = ", ".join(str(row) for row in rows[:10])
+    return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+
+
+def _visible_columns(table: pl.DataFrame) -> str:
+    names = [name for name in table.columns if name != ROW_COLUMN]
+    shown = ", ".join(repr(name) for name in names[:20])
+    return shown + (f" and {len(names) - 20} more" if len(names) > 20 else "")

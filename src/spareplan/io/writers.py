@@ -1,0 +1,148 @@
+"""Write a plan as CSV, Excel or Parquet, chosen by the file suffix.
+
+Every writer goes to a temporary file beside the target and renames it into place,
+so a failed or interrupted write never leaves a half-written plan behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from spareplan.errors import UnreadableFileError
+
+__all__ = ["PLAN_HEADERS", "write_plan_table"]
+
+# Column -> (readable header, Excel number format).
+PLAN_HEADERS: dict[str, tuple[str, str | None]] = {
+    "part_id": ("Part", None),
+    "site_id": ("Site", None),
+    "description": ("Description", None),
+    "criticality": ("Criticality", None),
+    "quadrant": ("Quadrant", "0"),
+    "strategy": ("Strategy", None),
+    "stock_decision": ("Decision", None),
+    "usage_source": ("Usage from", None),
+    "n_history_periods": ("History periods", "0"),
+    "usage_per_day_avg": ("Usage / day (avg)", "0.000"),
+    "usage_per_day_max": ("Usage / day (max)", "0.000"),
+    "lead_time_days": ("Lead time (days)", "0.0"),
+    "lead_time_days_max": ("Lead time max (days)", "0.0"),
+    "unit_cost": ("Unit cost", "#,##0.00"),
+    "downtime_cost_per_hour": ("Downtime cost / hour", "#,##0"),
+    "downtime_exposure": ("Downtime exposure", "#,##0"),
+    "carrying_cost_per_unit_year": ("Carrying cost / unit-year", "#,##0.00"),
+    "carrying_cost_if_stocked": ("Carrying cost if stocked / year", "#,##0.00"),
+    "lead_time_demand": ("Lead-time demand", "0.00"),
+    "safety_stock_rule_of_thumb": ("Safety stock (rule of thumb)", "0.00"),
+    "safety_stock": ("Safety stock", "0"),
+    "reorder_point": ("Reorder point (min)", "0"),
+    "order_quantity": ("Order quantity", "0"),
+    "order_quantity_rule": ("Order quantity rule", None),
+    "order_up_to": ("Order-up-to (max)", "0"),
+    "on_hand_units": ("On hand", "0"),
+    "on_order_units": ("On order", "0"),
+    "expected_on_hand_units": ("Expected on hand (avg)", "0.0"),
+    "stock_value": ("Stock value (avg)", "#,##0.00"),
+    "annual_carrying_cost": ("Annual carrying cost", "#,##0.00"),
+    "supplier_id": ("Supplier", None),
+    "order_cost": ("Order cost", "#,##0.00"),
+    "reason": ("Reason", None),
+}
+
+
+def write_plan_table(
+    table: pl.DataFrame,
+    path: str | Path,
+    summary_rows: list[tuple[str, float | int]] | None = None,
+    warnings: list[str] | None = None,
+) -> Path:
+    """Write ``table`` to ``path`` (.csv, .xlsx or .parquet) and return the path.
+
+    The Excel file gets a "Plan" sheet with readable headers and number formats,
+    a "Summary" sheet from ``summary_rows`` and, when there are any, a "Warnings"
+    sheet.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    writers: dict[str, Callable[[Path], None]] = {
+        ".csv": lambda target: table.write_csv(target),
+        ".parquet": lambda target: table.write_parquet(target),
+        ".xlsx": lambda target: _write_excel(
+            table, target, summary_rows or [], warnings or []
+        ),
+    }
+    if suffix not in writers:
+        raise UnreadableFileError(
+            f"{path.name}: cannot write {suffix!r} files; use .csv, .xlsx or .parquet"
+        )
+    _write_atomically(path, writers[suffix])
+    return path
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
+    )
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_excel(
+    table: pl.DataFrame,
+    path: Path,
+    summary_rows: list[tuple[str, float | int]],
+    warnings: list[str],
+) -> None:
+    workbook = xlsxwriter.Workbook(str(path))
+    readable = table.rename(
+        {c: PLAN_HEADERS[c][0] for c in table.columns if c in PLAN_HEADERS}
+    )
+    formats = {
+        PLAN_HEADERS[c][0]: PLAN_HEADERS[c][1]
+        for c in table.columns
+        if c in PLAN_HEADERS and PLAN_HEADERS[c][1]
+    }
+    readable.write_excel(
+        workbook,
+        worksheet="Plan",
+        column_formats=formats,  # type: ignore[arg-type]
+        header_format={"bold": True, "text_wrap": True, "valign": "top"},
+        freeze_panes=(1, 2),
+        autofit=table.height <= 20_000,
+        table_style="Table Style Light 9",
+    )
+    _write_summary(workbook, summary_rows)
+    if warnings:
+        sheet = workbook.add_worksheet("Warnings")
+        sheet.write(0, 0, "Warning", workbook.add_format({"bold": True}))
+        for row, text in enumerate(warnings, start=1):
+            sheet.write_string(row, 0, text)
+        sheet.set_column(0, 0, 120)
+    workbook.close()
+
+
+def _write_summary(
+    workbook: xlsxwriter.Workbook, summary_rows: list[tuple[str, float | int]]
+) -> None:
+    sheet = workbook.add_worksheet("Summary")
+    bold = workbook.add_format({"bold": True})
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    count = workbook.add_format({"num_format": "#,##0"})
+    sheet.write_row(0, 0, ["Measure", "Value"], bold)
+    for row, (label, value) in enumerate(summary_rows, start=1):
+        sheet.write_string(row, 0, label)
+        sheet.write_number(row, 1, value, count if isinstance(value, int) else money)
+    sheet.set_column(0, 0, 48)
+    sheet.set_column(1, 1, 18)

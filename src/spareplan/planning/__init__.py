@@ -1,0 +1,1 @@
+"""The planning pipeline: validated tables in, a stocking plan out."""

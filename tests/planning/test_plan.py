@@ -1,0 +1,105 @@
+import polars as pl
+import pytest
+
+from spareplan import PLAN_COLUMNS, PlanConfig, plan_files, write_example
+
+
+def test_plans_every_real_carpart_including_series_that_end_early(carparts):
+    catalogue_path, history_path = carparts
+    plan = plan_files(catalogue_path, history_path)
+    table = plan.table
+    assert table.height == 2674
+    assert table.columns == list(PLAN_COLUMNS)
+    assert (table["usage_source"] == "history").all()
+    assert (table["n_history_periods"] < 51).sum() == 165
+    nulls = table.select(pl.all().exclude("order_cost").null_count())
+    assert nulls.sum_horizontal().item() == 0
+    assert plan.warnings == ()
+    assert sum(plan.summary.parts_per_quadrant.values()) == 2674
+
+
+def test_carpart_row_matches_hand_calculation(carparts):
+    # Part 21029627 at DC-1: E (high), lead time 1 day (max 2), 94.27 a unit,
+    # 1,169 an hour of downtime. History: 3 units over 15 recorded months
+    # 14 recorded months (Jan-98..Feb-99 = 365 + 31 + 28 = 424 days), busiest
+    # month Jul-98 with 2 units in 31 days.
+    #   average 3/424 = 0.0070755 a day, maximum 2/31 = 0.0645161 a day
+    #   rule-of-thumb SS = 2 x 2/31 - 1 x 3/424 = 0.1219540 -> 1 unit (quadrant 2)
+    #   reorder point = ceil(3/424 + 1) = 2; Q covers 30 days (0.21) -> 1; max 3
+    #   expected on hand = 2 - 3/424 + (1 + 1)/2 = 2.9929245
+    #   carrying if stocked = 0.25 x 94.27 x 2.9929245 = 70.5358
+    #   exposure = 1,169 x 1 x 24 = 28,056 > 70.54 -> stock
+    catalogue_path, history_path = carparts
+    table = plan_files(catalogue_path, history_path).table
+    row = table.filter(pl.col("part_id") == "21029627").row(0, named=True)
+    assert row["usage_per_day_avg"] == pytest.approx(3 / 424)
+    assert row["usage_per_day_max"] == pytest.approx(2 / 31)
+    assert row["safety_stock_rule_of_thumb"] == pytest.approx(4 / 31 - 3 / 424)
+    assert (row["quadrant"], row["strategy"]) == (2, "predictive_jit")
+    assert row["stock_decision"] == "stock"
+    assert (row["safety_stock"], row["reorder_point"], row["order_quantity"]) == (
+        1,
+        2,
+        1,
+    )
+    assert row["order_up_to"] == 3
+    assert row["downtime_exposure"] == pytest.approx(28_056.0)
+    assert row["carrying_cost_if_stocked"] == pytest.approx(70.5358, abs=1e-4)
+    assert row["stock_value"] == pytest.approx(94.27 * (3 - 3 / 424))
+    assert "28056 EUR of downtime" in row["reason"]
+    assert "70.54 EUR a year" in row["reason"]
+
+
+def test_history_takes_precedence_over_usage_columns_and_warns_without_either(
+    write_csv,
+):
+    catalogue = write_csv(
+        "part_id,site_id,unit_cost,criticality,lead_time_days,usage_per_day_avg\n"
+        "P1,A,10,V,3,5\nP2,A,10,V,3,0.5\nP3,A,10,V,3,\n"
+    )
+    history = write_csv("part_id,site_id,Jan-24\nP1,A,31\nP9,A,1\n", "usage.csv")
+    plan = plan_files(catalogue, history)
+    table = plan.table
+    assert table["usage_source"].to_list() == ["history", "catalogue", "none"]
+    assert table["usage_per_day_avg"].to_list() == [1.0, 0.5, 0.0]
+    messages = [str(w) for w in plan.warnings]
+    assert any("1 series match no catalogue row" in m and "'P9'" in m for m in messages)
+    assert any("row 4, part 'P3', site 'A': no usage history" in m for m in messages)
+
+
+def test_configuration_changes_the_plan(write_csv):
+    catalogue = write_csv(
+        "part_id,site_id,unit_cost,criticality,lead_time_days,lead_time_days_max,"
+        "downtime_cost_per_hour,usage_per_day_avg,usage_per_day_max\n"
+        "P1,A,100,D,20,30,100,1,2\n"
+    )
+    default = plan_files(catalogue).table.row(0, named=True)
+    assert (default["quadrant"], default["safety_stock"]) == (3, 0)
+    config = PlanConfig(long_lead_time_days=30, safety_stock_quadrants=(1, 2, 4))
+    changed = plan_files(catalogue, config=config).table.row(0, named=True)
+    # 20 days is now short: quadrant 4, which now holds SS 30 x 2 - 20 x 1 = 40.
+    assert (changed["quadrant"], changed["safety_stock"]) == (4, 40)
+
+
+def test_bundled_example_plans_three_sites(tmp_path):
+    catalogue, history, config_path = write_example(tmp_path)
+    from spareplan import load_config
+
+    plan = plan_files(catalogue, history, load_config(config_path))
+    assert 200 <= plan.table.height <= 500
+    assert plan.summary.n_sites == 3
+    assert set(plan.table["strategy"]) == {
+        "strategic_stock",
+        "predictive_jit",
+        "digital_on_demand",
+        "consolidated_jit",
+    }
+    assert set(plan.table["stock_decision"]) == {"stock", "jit"}
+    assert plan.warnings == ()
+
+
+def test_example_is_reproducible(tmp_path):
+    first = write_example(tmp_path / "a")
+    second = write_example(tmp_path / "b")
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()

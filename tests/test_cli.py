@@ -1,0 +1,98 @@
+"""The console command, run as a user runs it: a real process on real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+
+CATALOGUE = (
+    "part_id,site_id,unit_cost,criticality,lead_time_days,lead_time_days_max,"
+    "downtime_cost_per_hour,usage_per_day_avg,usage_per_day_max,order_cost\n"
+    "P1,A,100,V,5,12,1000,2,5,\n"
+    "P2,A,50,D,30,40,0,0.1,0.3,25\n"
+)
+
+
+def _spareplan(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "spareplan", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_plan_writes_csv_excel_and_parquet(tmp_path):
+    (tmp_path / "parts.csv").write_text(CATALOGUE)
+    for suffix in ("csv", "xlsx", "parquet"):
+        result = _spareplan(
+            "plan", "parts.csv", "--out", f"plan.{suffix}", cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+        assert f"Plan written to plan.{suffix}" in result.stdout
+    from_csv = pl.read_csv(tmp_path / "plan.csv")
+    from_parquet = pl.read_parquet(tmp_path / "plan.parquet")
+    assert (
+        from_csv["reorder_point"].to_list() == from_parquet["reorder_point"].to_list()
+    )
+    assert from_csv["reorder_point"].to_list() == [60, 0]
+    sheets = pl.read_excel(tmp_path / "plan.xlsx", sheet_id=0)
+    assert set(sheets) == {"Plan", "Summary"}
+    assert sheets["Plan"].columns[:3] == ["Part", "Site", "Description"]
+    summary = dict(sheets["Summary"].iter_rows())
+    assert summary["Part-sites planned"] == 2
+
+
+def test_console_summary_shows_quadrants_and_money(tmp_path):
+    (tmp_path / "parts.csv").write_text(CATALOGUE)
+    result = _spareplan("plan", "parts.csv", "--out", "plan.csv", cwd=tmp_path)
+    assert "strategic stock" in result.stdout and "digital on demand" in result.stdout
+    # P1 is stocked: average on hand 80.5 units x 100 = 8,050 EUR, carrying 2,013.
+    assert "8,050 EUR" in result.stdout
+    assert "2,012 EUR" in result.stdout or "2,013 EUR" in result.stdout
+
+
+def test_bad_input_exits_non_zero_lists_every_problem_and_writes_nothing(tmp_path):
+    (tmp_path / "parts.csv").write_text(
+        "part_id,site_id,unit_cost,criticality,lead_time_days\n"
+        "P1,A,-1,V,3\nP2,A,10,Z,3\n"
+    )
+    result = _spareplan("plan", "parts.csv", "--out", "plan.xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "row 2, column 'unit_cost', part 'P1'" in result.stderr
+    assert "row 3, column 'criticality', part 'P2'" in result.stderr
+    assert not (tmp_path / "plan.xlsx").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["parts.csv"]
+
+
+def test_bad_configuration_is_named(tmp_path):
+    (tmp_path / "parts.csv").write_text(CATALOGUE)
+    (tmp_path / "spareplan.toml").write_text("carrying_rate_per_year = 25\n")
+    result = _spareplan(
+        "plan",
+        "parts.csv",
+        "--config",
+        "spareplan.toml",
+        "--out",
+        "p.csv",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "carrying_rate_per_year must be a fraction between 0 and 1, got 25.0" in (
+        result.stderr.replace("\n", " ")
+    )
+
+
+def test_demo_writes_example_and_plan(tmp_path):
+    result = _spareplan("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "example" / "plan.xlsx").is_file()
+    assert (tmp_path / "example" / "catalogue.csv").is_file()

@@ -129,6 +129,12 @@ def test_unreadable_and_empty_files_are_named(tmp_path):
         read_catalogue(broken)
 
 
+def test_blank_lines_are_skipped_and_rows_keep_their_numbers(write_csv):
+    path = write_csv(HEADER + "P1,A,1,V,3,3\n\nP2,A,-1,V,3,3\n")
+    (problem,) = _problems(path)
+    assert problem.startswith("catalogue.csv, row 4, column 'unit_cost', part 'P2'")
+
+
 def test_semicolon_separated_csv_from_european_excel(write_csv):
     path = write_csv(
         "part_id;site_id;unit_cost;criticality;lead_time_days\nP1;A;10;V;3\n"

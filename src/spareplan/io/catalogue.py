@@ -107,17 +107,14 @@ def _parse_columns(
 ) -> pl.DataFrame:
     """Typed columns; cells that fail to parse are logged and left null."""
     height = table.height
-    parsed: dict[str, pl.Series] = {
-        "part_id": log.text("part_id", required=True),
-        "site_id": log.text("site_id", required=True),
-    }
-    for column in TEXT_COLUMNS:
-        parsed[column] = (
-            log.text(column, required=False)
-            if column in table.columns
-            else pl.Series(column, [None] * height, dtype=pl.String)
-        )
-    parsed["criticality"] = log.text("criticality", required=True)
+    parsed: dict[str, pl.Series] = log.texts(
+        {
+            "part_id": True,
+            "site_id": True,
+            **dict.fromkeys(TEXT_COLUMNS, False),
+            "criticality": True,
+        }
+    )
     parsed["is_high_criticality"] = _criticality(log, parsed["criticality"], config)
     parsed["unit_cost"] = log.number("unit_cost", required=True)
     parsed["lead_time_days"] = log.number("lead_time_days", required=True)
@@ -138,15 +135,12 @@ def _parse_columns(
 def _criticality(log: ProblemLog, values: pl.Series, config: PlanConfig) -> pl.Series:
     """True for high, False for low, null (and a logged problem) for anything else."""
     mapping = config.criticality_map()
-    # Excel stores a score 4 as 4.0; read it as the score it is.
-    as_number = values.cast(pl.Float64, strict=False)
-    is_whole = as_number.is_not_null() & (as_number == as_number.floor())
-    key = pl.select(
-        pl.when(is_whole)
-        .then(as_number.cast(pl.Int64).cast(pl.String))
-        .otherwise(values.str.to_lowercase())
-    ).to_series()
-    is_high = key.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+    # A catalogue has a handful of distinct values: map those, then every row.
+    distinct = {
+        value: _criticality_level(value, mapping)
+        for value in values.drop_nulls().unique().to_list()
+    }
+    is_high = values.replace_strict(distinct, default=None, return_dtype=pl.Boolean)
     allowed = ", ".join(sorted(mapping))
     log.rows(
         values.is_not_null() & is_high.is_null(),
@@ -154,6 +148,16 @@ def _criticality(log: ProblemLog, values: pl.Series, config: PlanConfig) -> pl.S
         f"one of {allowed} (see [criticality] in the configuration)",
     )
     return is_high.alias("is_high_criticality")
+
+
+def _criticality_level(value: str, mapping: dict[str, bool]) -> bool | None:
+    """High (True), low (False) or unknown (None); Excel's 4.0 reads as score 4."""
+    key = value.strip().lower()
+    try:
+        number = float(key)
+    except ValueError:
+        return mapping.get(key)
+    return mapping.get(str(int(number))) if number.is_integer() else None
 
 
 def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
@@ -166,25 +170,35 @@ def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
         ("order_cost", pl.col("order_cost") < 0, ">= 0"),
         ("usage_per_day_avg", pl.col("usage_per_day_avg") < 0, ">= 0"),
     )
-    log.table = log.table.with_columns(columns.drop("row"))
-    for column, is_bad, expected in checks:
-        log.rows(columns.select(is_bad.fill_null(False)).to_series(), column, expected)
-
     relative = (
         ("lead_time_days_max", "lead_time_days", "lead time"),
         ("usage_per_day_max", "usage_per_day_avg", "usage"),
     )
     for high, low, what in relative:
-        is_bad = columns.select((pl.col(high) < pl.col(low)).fill_null(False))
-        log.rows(
-            is_bad.to_series(),
-            high,
-            f">= {low} (the maximum {what} cannot be below the average)",
+        checks += (
+            (
+                high,
+                pl.col(high) < pl.col(low),
+                f">= {low} (the maximum {what} cannot be below the average)",
+            ),
         )
+    # One parallel pass computes every mask; rows are listed only where one fires.
+    masks = columns.select(
+        is_bad.fill_null(False).alias(str(index))
+        for index, (_, is_bad, _) in enumerate(checks)
+    )
+    log.table = log.table.with_columns(columns.drop("row"))
+    for index, (column, _, expected) in enumerate(checks):
+        log.rows(masks.get_column(str(index)), column, expected)
 
 
 def _check_duplicates(log: ProblemLog, columns: pl.DataFrame) -> None:
     keyed = columns.filter(pl.col("part_id").is_not_null())
+    # Cheap test first: almost every catalogue has no duplicate at all, and as
+    # many distinct hashes as rows proves it (a collision can only lower the count).
+    n_hashes = keyed.select(pl.struct("part_id", "site_id").hash().n_unique()).item()
+    if n_hashes == keyed.height:
+        return
     repeats = (
         keyed.group_by("part_id", "site_id", maintain_order=True)
         .agg(pl.col("row"))

@@ -75,7 +75,14 @@ def read_table(
     if table.width == 0 or table.height == 0:
         raise UnreadableFileError(f"{name}: the file has a header but no rows")
     table = _rename_headers(table, name, aliases or {}, known)
-    return table.with_row_index(ROW_COLUMN, offset=2)
+    table = table.with_row_index(ROW_COLUMN, offset=2)
+    # A blank line or spreadsheet row is no record; dropping it keeps row numbers.
+    is_blank = pl.all_horizontal(pl.exclude(ROW_COLUMN).is_null())
+    if table.select(is_blank.any()).item():
+        table = table.filter(~is_blank)
+    if table.height == 0:
+        raise UnreadableFileError(f"{name}: the file has a header but no rows")
+    return table
 
 
 def _read_raw(path: Path, suffix: str) -> pl.DataFrame:

@@ -130,18 +130,32 @@ class ProblemLog:
             parsed = parsed.fill_null(default)
         return parsed
 
+    def texts(self, columns: dict[str, bool]) -> dict[str, pl.Series]:
+        """Columns (name -> required) as stripped text; empty cells become null.
+
+        All columns are cleaned in one parallel pass; missing optional columns come
+        back all null.
+        """
+        present = [c for c in columns if c in self.table.columns]
+        cleaned = self.table.select(
+            pl.col(c).cast(pl.String).str.strip_chars().replace("", None)
+            for c in present
+        )
+        result = {}
+        for column, required in columns.items():
+            if column in present:
+                result[column] = cleaned.get_column(column)
+            else:
+                result[column] = pl.Series(
+                    column, [None] * self.table.height, dtype=pl.String
+                )
+            if required:
+                self.rows(result[column].is_null(), column, "given (the cell is empty)")
+        return result
+
     def text(self, column: str, *, required: bool) -> pl.Series:
-        """A column as stripped text; empty cells become null."""
-        raw = self.table.get_column(column)
-        if raw.dtype != pl.String:
-            raw = raw.cast(pl.String)
-        text = raw.str.strip_chars()
-        text = pl.select(
-            pl.when(text == "").then(None).otherwise(text).alias(column)
-        ).to_series()
-        if required:
-            self.rows(text.is_null(), column, "given (the cell is empty)")
-        return text
+        """One column as stripped text; empty cells become null."""
+        return self.texts({column: required})[column]
 
 
 def _text_or_none(value: object) -> str | None:

@@ -6,7 +6,8 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -33,6 +34,7 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
+T = TypeVar("T")
 EXIT_BAD_INPUT = 2
 _WARNINGS_SHOWN = 15
 CatalogueArg = Annotated[
@@ -126,7 +128,7 @@ def _run_plan(
     return result
 
 
-def _guarded(function, *args):  # type: ignore[no-untyped-def]
+def _guarded(function: Callable[..., T], *args: Any) -> T:
     """Call ``function``; on bad input print the problems and exit with 2."""
     try:
         return function(*args)

@@ -172,8 +172,8 @@ def write_example(directory: str | Path, seed: int = 2026) -> list[Path]:
 
 
 def _catalogue(rng: np.random.Generator) -> tuple[pl.DataFrame, np.ndarray]:
-    rows = []
-    rates = []
+    rows: list[tuple[object, ...]] = []
+    rates: list[float] = []
     number = 100_000
     for family in _FAMILIES:
         for _ in range(family.n_parts):
@@ -210,7 +210,7 @@ def _part_rows(
     supplier = str(rng.choice(_SUPPLIERS))
     order_cost = float(rng.choice([25.0, 40.0, 60.0])) if rng.random() < 0.6 else None
     n_sites = int(rng.choice([1, 2, 3], p=[0.3, 0.3, 0.4]))
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for site in rng.choice(SITES, size=n_sites, replace=False):
         events = rng.uniform(*family.events_per_year)
         rates.append(events * family.units_per_event / 365.0)

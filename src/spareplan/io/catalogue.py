@@ -161,7 +161,7 @@ def _criticality_level(value: str, mapping: dict[str, bool]) -> bool | None:
 
 
 def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
-    checks = (
+    checks: list[tuple[str, pl.Expr, str]] = [
         ("unit_cost", pl.col("unit_cost") < 0, ">= 0"),
         ("lead_time_days", pl.col("lead_time_days") <= 0, "> 0 days"),
         ("downtime_cost_per_hour", pl.col("downtime_cost_per_hour") < 0, ">= 0"),
@@ -169,18 +169,18 @@ def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
         ("on_order_units", pl.col("on_order_units") < 0, ">= 0"),
         ("order_cost", pl.col("order_cost") < 0, ">= 0"),
         ("usage_per_day_avg", pl.col("usage_per_day_avg") < 0, ">= 0"),
-    )
+    ]
     relative = (
         ("lead_time_days_max", "lead_time_days", "lead time"),
         ("usage_per_day_max", "usage_per_day_avg", "usage"),
     )
     for high, low, what in relative:
-        checks += (
+        checks.append(
             (
                 high,
                 pl.col(high) < pl.col(low),
                 f">= {low} (the maximum {what} cannot be below the average)",
-            ),
+            )
         )
     # One parallel pass computes every mask; rows are listed only where one fires.
     masks = columns.select(

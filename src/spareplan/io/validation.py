@@ -104,9 +104,7 @@ class ProblemLog:
         """
         raw = self.table.get_column(column)
         if raw.dtype == pl.String:
-            text = raw.str.strip_chars()
-            text = pl.when(text == "").then(None).otherwise(text)
-            cleaned = self.table.select(text.alias(column)).to_series()
+            cleaned = raw.str.strip_chars().replace("", None)
             parsed = cleaned.cast(pl.Float64, strict=False)
             is_bad = cleaned.is_not_null() & (parsed.is_null() | ~parsed.is_finite())
         elif raw.dtype.is_numeric() or raw.dtype == pl.Null:

@@ -51,8 +51,11 @@ def make_catalogue(n_rows: int, path: Path, seed: int = 1) -> None:
     rng = np.random.default_rng(seed)
     n_sites = 50
     part = np.arange(n_rows) // n_sites
-    lead_time = np.where(rng.random(n_rows) < 0.4, rng.integers(14, 121, n_rows),
-                         rng.integers(1, 8, n_rows)).astype(float)
+    lead_time = np.where(
+        rng.random(n_rows) < 0.4,
+        rng.integers(14, 121, n_rows),
+        rng.integers(1, 8, n_rows),
+    ).astype(float)
     usage = rng.gamma(0.3, 0.2, n_rows)
     table = pl.DataFrame(
         {
@@ -77,7 +80,10 @@ def make_catalogue(n_rows: int, path: Path, seed: int = 1) -> None:
 
 def _run(script: str, *args: str) -> dict[str, float]:
     output = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -106,7 +112,10 @@ def main() -> None:
     print(f"read Parquet with polars          {best_read:>10.3f} s")
     print(f"read + validate + plan            {best_plan:>10.3f} s")
     print(f"read + validate + plan + write    {best_write:>10.3f} s")
-    print(f"ratio plan / read                 {best_plan / best_read:>10.2f} x  (target <= 3)")
+    print(
+        f"ratio plan / read                 {best_plan / best_read:>10.2f} x"
+        "  (target <= 3)"
+    )
     print(f"ratio plan+write / read           {best_write / best_read:>10.2f} x")
     print(f"peak memory (plan + write)        {peak / 2**30:>10.2f} GiB (target < 2)")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer

@@ -56,12 +56,16 @@ def reason_expression(currency: str) -> pl.Expr:
     is_stock = pl.col("stock_decision") == "stock"
     code = 2 * (pl.col("quadrant").cast(pl.Int32) - 1) + is_stock.cast(pl.Int32)
     opening = code.replace_strict(_openings(), return_dtype=pl.String)
-    middle = pl.when(is_stock).then(
-        pl.lit(f" {currency} of downtime, more than the ")
-    ).otherwise(pl.lit(f" {currency} of downtime, no more than the "))
-    ending = pl.when(is_stock).then(
-        pl.lit(f" {currency} a year it costs to carry the stock.")
-    ).otherwise(pl.lit(f" {currency} a year that holding stock would cost."))
+    middle = (
+        pl.when(is_stock)
+        .then(pl.lit(f" {currency} of downtime, more than the "))
+        .otherwise(pl.lit(f" {currency} of downtime, no more than the "))
+    )
+    ending = (
+        pl.when(is_stock)
+        .then(pl.lit(f" {currency} a year it costs to carry the stock."))
+        .otherwise(pl.lit(f" {currency} a year that holding stock would cost."))
+    )
     return pl.concat_str(
         opening,
         pl.lit("one stockout would cost "),

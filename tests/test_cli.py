@@ -17,6 +17,9 @@ CATALOGUE = (
 )
 
 
+RULE_OF_THUMB = '[demand]\nsafety_stock_method = "rule_of_thumb"\n'
+
+
 def _spareplan(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     return subprocess.run(
@@ -32,9 +35,13 @@ def _spareplan(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_plan_writes_csv_excel_and_parquet(tmp_path):
     (tmp_path / "parts.csv").write_text(CATALOGUE)
+    (tmp_path / "rule.toml").write_text(RULE_OF_THUMB)
     for suffix in ("csv", "xlsx", "parquet"):
         result = _spareplan(
-            "plan", "parts.csv", "--out", f"plan.{suffix}", cwd=tmp_path
+            "plan",
+            "parts.csv",
+            *("--config", "rule.toml", "--out", f"plan.{suffix}"),
+            cwd=tmp_path,
         )
         assert result.returncode == 0, result.stderr
         assert f"Plan written to plan.{suffix}" in result.stdout
@@ -53,7 +60,10 @@ def test_plan_writes_csv_excel_and_parquet(tmp_path):
 
 def test_console_summary_shows_quadrants_and_money(tmp_path):
     (tmp_path / "parts.csv").write_text(CATALOGUE)
-    result = _spareplan("plan", "parts.csv", "--out", "plan.csv", cwd=tmp_path)
+    (tmp_path / "rule.toml").write_text(RULE_OF_THUMB)
+    result = _spareplan(
+        "plan", "parts.csv", "--config", "rule.toml", "--out", "plan.csv", cwd=tmp_path
+    )
     assert "strategic stock" in result.stdout and "digital on demand" in result.stdout
     # P1 is stocked: average on hand 80.5 units x 100 = 8,050 EUR, carrying 2,013.
     assert "8,050 EUR" in result.stdout
@@ -86,7 +96,7 @@ def test_bad_configuration_is_named(tmp_path):
         cwd=tmp_path,
     )
     assert result.returncode == 2
-    assert "carrying_rate_per_year must be a fraction between 0 and 1, got 25.0" in (
+    assert "carrying_rate_per_year must be between 0 and 1, got 25.0" in (
         result.stderr.replace("\n", " ")
     )
 

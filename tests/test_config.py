@@ -54,3 +54,45 @@ def test_missing_configuration_file(tmp_path):
 def test_config_is_a_value_error_for_generic_handlers():
     with pytest.raises(ValueError):
         PlanConfig(carrying_rate_per_year=-0.1)
+
+
+def test_demand_table_and_service_targets(tmp_path):
+    path = tmp_path / "spareplan.toml"
+    path.write_text(
+        '[demand]\nservice_measure = "fill_rate"\nalpha_size = 0.2\n'
+        "min_history_periods = 12\n[service_targets]\nV = 0.995\nB = 0.8\n"
+    )
+    config = load_config(path)
+    assert config.demand.service_measure == "fill_rate"
+    assert config.demand.alpha_size == 0.2
+    assert config.demand.min_history_periods == 12
+    targets = config.service_target_map()
+    assert targets["v"] == 0.995 and targets["b"] == 0.8
+    assert targets["e"] == 0.95  # default kept
+    assert targets["high"] == 0.95 and targets["low"] == 0.90  # by class
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[demand]\nservice_measure = "fillrate"\n',
+            "demand.service_measure must be one of",
+        ),
+        (
+            "[demand]\nalpha_size = 0\n",
+            r"demand.alpha_size must be in \(0, 1\], got 0.0",
+        ),
+        ("[demand]\nmin_history_periods = 2.5\n", "must be a whole number, got 2.5"),
+        ("[demand]\nsmoothing = 0.1\n", "unknown key 'demand.smoothing'"),
+        (
+            "[service_targets]\nv = 99\n",
+            "service_targets.v must be a fraction strictly",
+        ),
+    ],
+)
+def test_bad_demand_settings_are_named(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)

@@ -168,6 +168,10 @@ def _print_summary(result: Plan, out: Path) -> None:
     money.add_column(justify="right")
     for label, value in [
         ("Recommended stock value (average on hand)", summary.stock_value),
+        (
+            "  the same with rule-of-thumb safety stock",
+            summary.stock_value_rule_of_thumb,
+        ),
         ("Annual carrying cost of that stock", summary.annual_carrying_cost),
         ("Current stock value (on hand)", summary.current_stock_value),
         ("Downtime exposure covered by stock", summary.downtime_exposure_covered),

@@ -100,16 +100,31 @@ def test_jit_part_holds_nothing():
     assert policy.annual_carrying_cost.tolist() == [0.0]
 
 
-def test_override_safety_stock_replaces_rule_of_thumb_where_given():
+def test_demand_driven_reorder_point_replaces_rule_of_thumb_where_given():
+    # Lead-time demand 2 x 5 = 10. A reorder point of 17 from a service target
+    # gives safety stock 17 - 10 = 7; NaN keeps the rule of thumb (50, r = 60);
+    # quadrant 4 holds no safety stock, so its override is ignored (r = 10).
     inputs = _inputs(
-        **{k: v * 2 for k, v in _fields_one().items()},
-        quadrant=[1, 1],
+        **{k: v * 3 for k, v in _fields_one().items()},
+        quadrant=[1, 1, 4],
     )
     inputs = PolicyInputs(
-        **{**inputs.__dict__, "safety_stock_units": np.array([7.2, np.nan])}
+        **{**inputs.__dict__, "reorder_point_units": np.array([17.0, np.nan, 30.0])}
     )
     policy = stocking_policy(inputs, PolicySettings())
-    assert policy.safety_stock.tolist() == [8, 50]
+    assert policy.reorder_point.tolist() == [17, 60, 10]
+    assert policy.safety_stock.tolist() == [7, 50, 0]
+
+
+def test_forecast_demand_rate_replaces_history_average():
+    # Forecast 4 a day instead of the history's 2: lead-time demand 20, and the
+    # rule-of-thumb safety stock (which describes history) stays 12 x 5 - 5 x 2
+    # = 50, so r = ceil(20 + 50) = 70; Q covers 30 days of 4 = 120.
+    inputs = PolicyInputs(**{**_inputs().__dict__, "demand_per_day": np.array([4.0])})
+    policy = stocking_policy(inputs, PolicySettings())
+    assert policy.lead_time_demand.tolist() == [20.0]
+    assert policy.reorder_point.tolist() == [70]
+    assert policy.order_quantity.tolist() == [120]
 
 
 def test_policy_vectorised_equals_scalar_loop():

@@ -1,7 +1,10 @@
+import math
+
 import polars as pl
 import pytest
 
 from spareplan import PLAN_COLUMNS, PlanConfig, plan_files, write_example
+from spareplan.config import DemandConfig
 
 
 def test_plans_every_real_carpart_including_series_that_end_early(carparts):
@@ -12,8 +15,12 @@ def test_plans_every_real_carpart_including_series_that_end_early(carparts):
     assert table.columns == list(PLAN_COLUMNS)
     assert (table["usage_source"] == "history").all()
     assert (table["n_history_periods"] < 51).sum() == 165
-    nulls = table.select(pl.all().exclude("order_cost").null_count())
+    nulls = table.select(pl.all().exclude("order_cost", "cv2").null_count())
     assert nulls.sum_horizontal().item() == 0
+    # CV2 needs two demands; the series with fewer are the only ones without it.
+    no_cv2 = table.filter(pl.col("cv2").is_null())
+    assert no_cv2.height > 0
+    assert (no_cv2["demand_class"] == "intermittent").all()
     assert plan.warnings == ()
     assert sum(plan.summary.parts_per_quadrant.values()) == 2674
 
@@ -30,7 +37,8 @@ def test_carpart_row_matches_hand_calculation(carparts):
     #   carrying if stocked = 0.25 x 94.27 x 2.9929245 = 70.5358
     #   exposure = 1,169 x 1 x 24 = 28,056 > 70.54 -> stock
     catalogue_path, history_path = carparts
-    table = plan_files(catalogue_path, history_path).table
+    config = PlanConfig(demand=DemandConfig(safety_stock_method="rule_of_thumb"))
+    table = plan_files(catalogue_path, history_path, config).table
     row = table.filter(pl.col("part_id") == "21029627").row(0, named=True)
     assert row["usage_per_day_avg"] == pytest.approx(3 / 424)
     assert row["usage_per_day_max"] == pytest.approx(2 / 31)
@@ -48,6 +56,46 @@ def test_carpart_row_matches_hand_calculation(carparts):
     assert row["stock_value"] == pytest.approx(94.27 * (3 - 3 / 424))
     assert "28056 EUR of downtime" in row["reason"]
     assert "70.54 EUR a year" in row["reason"]
+
+
+def test_carpart_demand_driven_row_matches_hand_calculation(carparts):
+    # The same part, planned from its demand pattern (defaults).
+    # Series Jan-98..Feb-99: 0 0 0 0 0 0 2 0 0 0 0 0 0 1 (14 recorded periods).
+    #   ADI = 14 / 2 = 7; sizes 2 and 1: CV2 = 0.25 / 1.5^2 = 0.1111 -> intermittent
+    #   SBA (alpha 0.1): size 2 -> 2 + 0.1 (1 - 2) = 1.9, interval 7 -> 7,
+    #     forecast = 0.95 x 1.9 / 7 = 0.2578571 per period
+    #   days per period = 1,551 days / 51 months = 30.411765
+    #   demand per day = 0.2578571 / 30.411765 = 0.0084788
+    #   lead-time demand mean over 1 day = 0.0084788 -> Poisson (intermittent)
+    #   target 0.95 (E): P(X <= 0) = exp(-0.0084788) = 0.991557 >= 0.95 -> r = 0
+    #   Q = ceil(30 x 0.0084788) = 1, order-up-to 1
+    #   expected on hand = 0 - 0.0084788 + 1 = 0.9915212
+    #   fill rate = 1 - E[X] / Q = 1 - 0.0084788 = 0.9915212
+    catalogue_path, history_path = carparts
+    table = plan_files(catalogue_path, history_path).table
+    row = table.filter(pl.col("part_id") == "21029627").row(0, named=True)
+    demand_per_day = 0.95 * 1.9 / 7 / (1551 / 51)
+    assert row["demand_class"] == "intermittent"
+    assert row["adi"] == pytest.approx(7.0)
+    assert row["cv2"] == pytest.approx(0.25 / 2.25)
+    assert row["forecast_method"] == "sba"
+    assert row["forecast_per_period"] == pytest.approx(0.95 * 1.9 / 7)
+    assert row["demand_per_day"] == pytest.approx(demand_per_day)
+    assert row["method"] == "poisson"
+    assert row["service_target"] == 0.95
+    assert (row["reorder_point"], row["order_quantity"], row["order_up_to"]) == (
+        0,
+        1,
+        1,
+    )
+    assert row["safety_stock"] == pytest.approx(-demand_per_day, abs=1e-3)
+    assert row["expected_cycle_service_level"] == pytest.approx(
+        math.exp(-demand_per_day)
+    )
+    assert row["expected_fill_rate"] == pytest.approx(1 - demand_per_day)
+    assert row["stock_value"] == pytest.approx(94.27 * (1 - demand_per_day))
+    # The rule of thumb would hold 3 - 3/424 units on average (see above).
+    assert row["stock_value_rule_of_thumb"] == pytest.approx(94.27 * (3 - 3 / 424))
 
 
 def test_history_takes_precedence_over_usage_columns_and_warns_without_either(
@@ -73,9 +121,13 @@ def test_configuration_changes_the_plan(write_csv):
         "downtime_cost_per_hour,usage_per_day_avg,usage_per_day_max\n"
         "P1,A,100,D,20,30,100,1,2\n"
     )
-    default = plan_files(catalogue).table.row(0, named=True)
+    rule_of_thumb = DemandConfig(safety_stock_method="rule_of_thumb")
+    config = PlanConfig(demand=rule_of_thumb)
+    default = plan_files(catalogue, config=config).table.row(0, named=True)
     assert (default["quadrant"], default["safety_stock"]) == (3, 0)
-    config = PlanConfig(long_lead_time_days=30, safety_stock_quadrants=(1, 2, 4))
+    config = PlanConfig(
+        long_lead_time_days=30, safety_stock_quadrants=(1, 2, 4), demand=rule_of_thumb
+    )
     changed = plan_files(catalogue, config=config).table.row(0, named=True)
     # 20 days is now short: quadrant 4, which now holds SS 30 x 2 - 20 x 1 = 40.
     assert (changed["quadrant"], changed["safety_stock"]) == (4, 40)
@@ -103,3 +155,28 @@ def test_example_is_reproducible(tmp_path):
     second = write_example(tmp_path / "b")
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes()
+
+
+def test_part_without_history_gets_negative_binomial_with_lead_time_spread(write_csv):
+    # 2 a day (Poisson from day to day), lead time 5 days, worst 12: lead-time sd
+    # (12 - 5) / 2 = 3.5 days. Mean 2 x 5 = 10; variance 5 x 2 + 2^2 x 3.5^2 = 59.
+    # Negative binomial by moments: n = 10^2 / (59 - 10), p = 10 / 59. The reorder
+    # point for the vital target 0.99 is scipy's 0.99 quantile of that law.
+    scipy_stats = pytest.importorskip("scipy.stats")
+    catalogue = write_csv(
+        "part_id,site_id,unit_cost,criticality,lead_time_days,lead_time_days_max,"
+        "downtime_cost_per_hour,usage_per_day_avg,usage_per_day_max\n"
+        "P1,A,100,V,5,12,1000,2,5\n"
+    )
+    row = plan_files(catalogue).table.row(0, named=True)
+    n, p = 10**2 / (59 - 10), 10 / 59
+    expected = int(scipy_stats.nbinom.ppf(0.99, n, p))
+    assert scipy_stats.nbinom.cdf(expected, n, p) >= 0.99
+    assert scipy_stats.nbinom.cdf(expected - 1, n, p) < 0.99
+    assert (row["demand_class"], row["method"]) == ("too_short", "negative_binomial")
+    assert row["lead_time_demand_sd"] == pytest.approx(math.sqrt(59))
+    assert row["reorder_point"] == expected
+    assert row["safety_stock"] == pytest.approx(expected - 10)
+    assert row["expected_cycle_service_level"] == pytest.approx(
+        scipy_stats.nbinom.cdf(expected, n, p)
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from spareplan.core.economics import (
     carrying_cost_per_unit_year,
@@ -32,6 +32,7 @@ __all__ = [
     "PolicyInputs",
     "PolicySettings",
     "StockingPolicy",
+    "candidate_order_quantity",
     "stocking_policy",
 ]
 
@@ -46,9 +47,13 @@ ORDER_QUANTITY_RULES = ("eoq", "days_cover", "one_for_one", "none")
 class PolicyInputs:
     """Per part-site arrays, all of shape (n,), time in days, money in one currency.
 
-    ``order_cost`` is NaN where unknown. ``safety_stock_units`` optionally replaces
-    the rule-of-thumb safety stock (for demand-driven methods); NaN entries fall
-    back to the rule of thumb.
+    ``order_cost`` is NaN where unknown. Two optional arrays carry a demand-driven
+    method's results; NaN entries fall back to the defaults:
+
+    - ``demand_per_day`` replaces ``usage_per_day_avg`` as the demand rate behind
+      the lead-time demand and the order quantity (a forecast, say);
+    - ``reorder_point_units`` replaces ``ceil(d L + SS)`` in quadrants that hold
+      safety stock, and the safety stock becomes ``r - d L``.
     """
 
     unit_cost: FloatArray
@@ -59,7 +64,15 @@ class PolicyInputs:
     downtime_cost_per_hour: FloatArray
     order_cost: FloatArray
     quadrant: NDArray[np.int8]
-    safety_stock_units: FloatArray | None = None
+    demand_per_day: FloatArray | None = None
+    reorder_point_units: FloatArray | None = None
+
+    def demand_rate(self) -> FloatArray:
+        """Demand per day behind the policy: the forecast where given."""
+        if self.demand_per_day is None:
+            return self.usage_per_day_avg
+        rate = np.asarray(self.demand_per_day, dtype=np.float64)
+        return np.where(np.isnan(rate), self.usage_per_day_avg, rate)
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,7 @@ def stocking_policy(inputs: PolicyInputs, settings: PolicySettings) -> StockingP
     -------
     StockingPolicy
     """
-    ltd = lead_time_demand(inputs.usage_per_day_avg, inputs.lead_time_days)
+    ltd = lead_time_demand(inputs.demand_rate(), inputs.lead_time_days)
     rule_ss = np.maximum(
         rule_of_thumb_safety_stock(
             inputs.lead_time_days,
@@ -130,9 +143,8 @@ def stocking_policy(inputs: PolicyInputs, settings: PolicySettings) -> StockingP
         inputs.unit_cost, settings.carrying_rate_per_year
     )
 
-    safety_stock = _candidate_safety_stock(inputs, settings, rule_ss)
-    rop = reorder_point(ltd, safety_stock)
-    quantity, rule = _candidate_order_quantity(inputs, settings, holding)
+    rop, safety_stock = _candidate_reorder_point(inputs, settings, rule_ss, ltd)
+    quantity, rule = candidate_order_quantity(inputs, settings)
     on_hand = expected_on_hand_units(rop, quantity, ltd)
     cost_if_stocked = on_hand * holding
 
@@ -161,31 +173,45 @@ def stocking_policy(inputs: PolicyInputs, settings: PolicySettings) -> StockingP
     )
 
 
-def _candidate_safety_stock(
-    inputs: PolicyInputs, settings: PolicySettings, rule_ss: FloatArray
-) -> FloatArray:
-    """Whole-unit safety stock a stocked part would hold, by its quadrant."""
-    safety_stock = rule_ss
-    if inputs.safety_stock_units is not None:
-        override = np.asarray(inputs.safety_stock_units, dtype=np.float64)
-        safety_stock = np.where(np.isnan(override), rule_ss, np.maximum(override, 0.0))
+def _candidate_reorder_point(
+    inputs: PolicyInputs,
+    settings: PolicySettings,
+    rule_ss: FloatArray,
+    ltd: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Reorder point and safety stock a stocked part would hold, by its quadrant."""
     holds = np.isin(inputs.quadrant, np.asarray(settings.safety_stock_quadrants))
-    return np.where(holds, reorder_point(0.0, safety_stock), 0.0)
+    safety_stock = np.where(holds, reorder_point(0.0, rule_ss), 0.0)
+    rop = reorder_point(ltd, safety_stock)
+    if inputs.reorder_point_units is not None:
+        override = np.asarray(inputs.reorder_point_units, dtype=np.float64)
+        use = holds & ~np.isnan(override)
+        rop = np.where(use, override, rop)
+        safety_stock = np.where(use, override - ltd, safety_stock)
+    return rop, safety_stock
 
 
-def _candidate_order_quantity(
-    inputs: PolicyInputs, settings: PolicySettings, holding: ArrayLike
+def candidate_order_quantity(
+    inputs: PolicyInputs, settings: PolicySettings
 ) -> tuple[FloatArray, NDArray[np.int8]]:
-    """Order quantity a stocked part would use, and the code of the rule used."""
-    annual_demand = inputs.usage_per_day_avg * DAYS_PER_YEAR
+    """Order quantity a stocked part would use, and the code of the rule used.
+
+    The EOQ where ``order_cost`` is known, else ``order_cover_days`` of demand,
+    and one unit for a part without demand; whole units, at least one.
+    """
+    holding = carrying_cost_per_unit_year(
+        inputs.unit_cost, settings.carrying_rate_per_year
+    )
+    demand = inputs.demand_rate()
+    annual_demand = demand * DAYS_PER_YEAR
     eoq = economic_order_quantity(annual_demand, inputs.order_cost, holding)
     has_eoq = ~np.isnan(eoq)
-    has_usage = inputs.usage_per_day_avg > 0
+    has_usage = demand > 0
 
     quantity = np.where(
         has_eoq,
         whole_order_quantity(np.where(has_eoq, eoq, 1.0)),
-        order_quantity_by_cover(inputs.usage_per_day_avg, settings.order_cover_days),
+        order_quantity_by_cover(demand, settings.order_cover_days),
     )
     rule = np.select(
         [has_eoq, has_usage],

@@ -15,7 +15,7 @@ from spareplan.io.validation import ProblemLog
 __all__ = ["CATALOGUE_COLUMNS", "Catalogue", "read_catalogue", "validate_catalogue"]
 
 REQUIRED_COLUMNS = ("part_id", "unit_cost", "criticality", "lead_time_days")
-TEXT_COLUMNS = ("description", "supplier_id")
+TEXT_COLUMNS = ("description", "supplier_id", "lead_time_demand_method")
 # Optional numeric columns: name -> default where the column or cell is empty.
 OPTIONAL_NUMBERS: dict[str, float | None] = {
     "downtime_cost_per_hour": 0.0,
@@ -24,7 +24,10 @@ OPTIONAL_NUMBERS: dict[str, float | None] = {
     "order_cost": None,
     "usage_per_day_avg": None,
     "usage_per_day_max": None,
+    "lead_time_days_sd": None,
+    "service_target": None,
 }
+LEAD_TIME_DEMAND_METHODS = ("normal", "poisson", "negative_binomial", "empirical")
 CATALOGUE_ALIASES = {
     "part": "part_id",
     "part_number": "part_id",
@@ -38,6 +41,7 @@ CATALOGUE_COLUMNS = (
     "site_id",
     "description",
     "supplier_id",
+    "lead_time_demand_method",
     "criticality",
     "is_high_criticality",
     "unit_cost",
@@ -115,6 +119,9 @@ def _parse_columns(
             "criticality": True,
         }
     )
+    parsed["lead_time_demand_method"] = parsed[
+        "lead_time_demand_method"
+    ].str.to_lowercase()
     parsed["is_high_criticality"] = _criticality(log, parsed["criticality"], config)
     parsed["unit_cost"] = log.number("unit_cost", required=True)
     parsed["lead_time_days"] = log.number("lead_time_days", required=True)
@@ -169,6 +176,17 @@ def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
         ("on_order_units", pl.col("on_order_units") < 0, ">= 0"),
         ("order_cost", pl.col("order_cost") < 0, ">= 0"),
         ("usage_per_day_avg", pl.col("usage_per_day_avg") < 0, ">= 0"),
+        ("lead_time_days_sd", pl.col("lead_time_days_sd") < 0, ">= 0 days"),
+        (
+            "service_target",
+            (pl.col("service_target") <= 0) | (pl.col("service_target") >= 1),
+            "a fraction strictly between 0 and 1 (95 % is written 0.95)",
+        ),
+        (
+            "lead_time_demand_method",
+            ~pl.col("lead_time_demand_method").is_in(LEAD_TIME_DEMAND_METHODS),
+            f"empty or one of {', '.join(LEAD_TIME_DEMAND_METHODS)}",
+        ),
     ]
     relative = (
         ("lead_time_days_max", "lead_time_days", "lead time"),

@@ -21,6 +21,7 @@ class PlanSummary:
     parts_per_quadrant: dict[int, int]
     stocked_per_quadrant: dict[int, int]
     stock_value: float
+    stock_value_rule_of_thumb: float
     stock_value_max: float
     annual_carrying_cost: float
     current_stock_value: float
@@ -51,6 +52,10 @@ class PlanSummary:
             )
         rows += [
             ("Recommended stock value (average on hand)", self.stock_value),
+            (
+                "Stock value with the rule-of-thumb safety stock",
+                self.stock_value_rule_of_thumb,
+            ),
             ("Recommended stock value at order-up-to", self.stock_value_max),
             ("Annual carrying cost of recommended stock", self.annual_carrying_cost),
             ("Current stock value (on hand)", self.current_stock_value),
@@ -72,6 +77,7 @@ def summarise(plan: pl.DataFrame) -> PlanSummary:
         n_sites=pl.col("site_id").n_unique(),
         n_stocked=is_stock.sum(),
         stock_value=pl.col("stock_value").sum(),
+        stock_value_rule_of_thumb=pl.col("stock_value_rule_of_thumb").sum(),
         stock_value_max=(pl.col("order_up_to") * pl.col("unit_cost")).sum(),
         annual_carrying_cost=pl.col("annual_carrying_cost").sum(),
         current_stock_value=(pl.col("on_hand_units") * pl.col("unit_cost")).sum(),
@@ -88,6 +94,7 @@ def summarise(plan: pl.DataFrame) -> PlanSummary:
         parts_per_quadrant={int(q): int(n) for q, n, _ in per_quadrant.iter_rows()},
         stocked_per_quadrant={int(q): int(s) for q, _, s in per_quadrant.iter_rows()},
         stock_value=float(totals["stock_value"]),
+        stock_value_rule_of_thumb=float(totals["stock_value_rule_of_thumb"]),
         stock_value_max=float(totals["stock_value_max"]),
         annual_carrying_cost=float(totals["annual_carrying_cost"]),
         current_stock_value=float(totals["current_stock_value"]),

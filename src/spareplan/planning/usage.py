@@ -24,15 +24,19 @@ def attach_usage(
 ) -> tuple[pl.DataFrame, list[InputProblem]]:
     """The catalogue table with usage columns filled, and the warnings raised.
 
-    Adds ``usage_source`` ("history", "catalogue" or "none") and
-    ``n_history_periods``; overwrites ``usage_per_day_avg`` and
+    Adds ``usage_source`` ("history", "catalogue" or "none"),
+    ``n_history_periods`` and ``history_index`` (the part's row in the history,
+    -1 for none); overwrites ``usage_per_day_avg`` and
     ``usage_per_day_max`` with the values used.
     """
     table = catalogue.table
     warnings: list[InputProblem] = []
     from_history = pl.lit(None, dtype=pl.Float64)
     table = table.with_columns(
-        history_avg=from_history, history_max=from_history, n_history_periods=pl.lit(0)
+        history_avg=from_history,
+        history_max=from_history,
+        n_history_periods=pl.lit(0),
+        history_index=pl.lit(-1, dtype=pl.Int64),
     )
     if history is not None:
         table, unmatched = _join_history(table, history)
@@ -66,14 +70,17 @@ def _join_history(
         history_avg=pl.Series(usage.usage_per_day_avg).fill_nan(None),
         history_max=pl.Series(usage.usage_per_day_max).fill_nan(None),
         n_history_periods=pl.Series(usage.n_periods_recorded),
+        history_index=pl.int_range(history.keys.height, dtype=pl.Int64),
     )
     keys = ["part_id", "site_id"] if history.has_site else ["part_id"]
     if not history.has_site:
         measured = measured.drop("site_id")
-    table = table.drop("history_avg", "history_max", "n_history_periods").join(
-        measured, on=keys, how="left", maintain_order="left"
+    table = table.drop(
+        "history_avg", "history_max", "n_history_periods", "history_index"
+    ).join(measured, on=keys, how="left", maintain_order="left")
+    table = table.with_columns(
+        pl.col("n_history_periods").fill_null(0), pl.col("history_index").fill_null(-1)
     )
-    table = table.with_columns(pl.col("n_history_periods").fill_null(0))
     unmatched = measured.join(table.select(keys), on=keys, how="anti")
     return table, unmatched.get_column("part_id").to_list()
 

@@ -106,3 +106,39 @@ def test_demo_writes_example_and_plan(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "example" / "plan.xlsx").is_file()
     assert (tmp_path / "example" / "catalogue.csv").is_file()
+
+
+def test_markup_in_a_cell_is_printed_as_text(tmp_path):
+    (tmp_path / "parts.csv").write_text(
+        "part_id,site_id,unit_cost,criticality,lead_time_days\nP[/x]1,A,-1,V,3\n"
+    )
+    result = _spareplan("plan", "parts.csv", "--out", "plan.csv", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "part 'P[/x]1'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_output_problems_exit_2_without_traceback(tmp_path):
+    (tmp_path / "parts.csv").write_text(CATALOGUE)
+    cases = {
+        "missing/plan.xlsx": "the folder 'missing' does not exist",
+        "parts.csv": "is an input file",
+        "plan": "a file without a suffix",
+        "plan.json": "cannot write '.json' files",
+    }
+    for out, message in cases.items():
+        result = _spareplan("plan", "parts.csv", "--out", out, cwd=tmp_path)
+        assert result.returncode == 2, out
+        assert message in result.stderr.replace("\n", " "), result.stderr
+        assert "Traceback" not in result.stderr
+    assert (tmp_path / "parts.csv").read_text() == CATALOGUE
+
+
+def test_plan_file_gets_ordinary_permissions(tmp_path):
+    (tmp_path / "parts.csv").write_text(CATALOGUE)
+    old = os.umask(0o022)
+    try:
+        _spareplan("plan", "parts.csv", "--out", "plan.csv", cwd=tmp_path)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "plan.csv").stat().st_mode & 0o777 == 0o644

@@ -7,10 +7,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -71,12 +72,16 @@ def demo(
     directory: Annotated[
         Path, typer.Option("--dir", help="Where the example files are written.")
     ] = Path("example"),
-    out: OutOpt = Path("example/plan.xlsx"),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Plan file; default plan.xlsx in --dir."),
+    ] = None,
 ) -> None:
     """Write the bundled example plants to --dir and plan them."""
     _configure_logging(False)
+    out = out or directory / "plan.xlsx"
     catalogue, history, config = _guarded(write_example, directory)
-    console.print(f"Example written: {catalogue}, {history}, {config}")
+    console.print(f"Example written: {catalogue}, {history}, {config}", markup=False)
     result = _run_plan(catalogue, history, config, out)
     _print_summary(result, out)
 
@@ -87,13 +92,14 @@ def example(
 ) -> None:
     """Write the example catalogue, history and configuration to DIRECTORY."""
     for path in _guarded(write_example, directory):
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)
 
 
 def _run_plan(
     catalogue: Path, history: Path | None, config: Path | None, out: Path
 ) -> Plan:
     started = time.perf_counter()
+    _refuse_overwriting_input(out, catalogue, history)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -128,18 +134,33 @@ def _run_plan(
     return result
 
 
+def _refuse_overwriting_input(out: Path, *inputs: Path | None) -> None:
+    for path in inputs:
+        if path is not None and out.resolve() == path.resolve():
+            _print_error(
+                "Error",
+                SpareplanError(
+                    f"--out {str(out)!r} is an input file; writing the plan there "
+                    "would destroy it"
+                ),
+            )
+
+
 def _guarded(function: Callable[..., T], *args: Any) -> T:
     """Call ``function``; on bad input print the problems and exit with 2."""
     try:
         return function(*args)
     except InvalidInputError as error:
-        errors.print(
-            f"[bold red]Invalid input[/]: {error}", markup=True, highlight=False
-        )
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        _print_error("Invalid input", error)
     except SpareplanError as error:
-        errors.print(f"[bold red]Error[/]: {error}", markup=True, highlight=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        _print_error("Error", error)
+
+
+def _print_error(label: str, error: Exception) -> NoReturn:
+    # The message quotes the user's own cells; they must never be read as markup.
+    errors.print(f"[bold red]{label}[/]: ", end="")
+    errors.print(str(error), markup=False, highlight=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _print_summary(result: Plan, out: Path) -> None:
@@ -180,7 +201,7 @@ def _print_summary(result: Plan, out: Path) -> None:
         money.add_row(label, f"{value:,.0f} {currency}")
     console.print(money)
     _print_warnings(result)
-    console.print(f"Plan written to [bold]{out}[/]")
+    console.print(f"Plan written to [bold]{escape(str(out))}[/]")
 
 
 def _print_warnings(result: Plan) -> None:

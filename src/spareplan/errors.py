@@ -15,6 +15,7 @@ __all__ = [
     "InputError",
     "InputProblem",
     "InvalidInputError",
+    "OutputError",
     "SpareplanError",
     "SpareplanWarning",
     "UnreadableFileError",
@@ -42,6 +43,10 @@ class InputError(SpareplanError, ValueError):
 
 class UnreadableFileError(InputError, OSError):
     """An input file is missing, empty or not in a format spareplan reads."""
+
+
+class OutputError(SpareplanError, OSError):
+    """An output file cannot be written where it was asked for."""
 
 
 @dataclass(frozen=True)

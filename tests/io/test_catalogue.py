@@ -187,3 +187,57 @@ def test_many_bad_rows_are_counted_not_all_listed(write_csv):
     assert (
         "catalogue.csv: ... and 300 more rows where unit_cost must be >= 0" in message
     )
+
+
+def test_windows_1252_csv_is_read_not_mangled(tmp_path):
+    path = tmp_path / "parts.csv"
+    path.write_bytes(
+        "part_id,description,unit_cost,criticality,lead_time_days\n"
+        "P1,Café filtre,10,V,3\n".encode("cp1252")
+    )
+    assert read_catalogue(path).table["description"].to_list() == ["Café filtre"]
+
+
+def test_repeated_header_is_an_error(write_csv):
+    path = write_csv(HEADER.strip() + ",unit_cost\nP1,A,5,V,3,3,6\n")
+    (problem,) = _problems(path)
+    assert "header 'unit_cost' appears more than once" in problem
+
+
+def test_ragged_line_is_located(write_csv):
+    path = write_csv(HEADER + "P1,A,5,V,3,3\nP2,A,5,V,3,3,9,9\n")
+    with pytest.raises(
+        UnreadableFileError, match="line 3 has 8 fields, the header has 6"
+    ):
+        read_catalogue(path)
+
+
+def test_folder_given_as_catalogue(tmp_path):
+    with pytest.raises(UnreadableFileError, match="is a folder, not a file"):
+        read_catalogue(tmp_path)
+
+
+def test_excel_cover_sheet_is_skipped(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "parts.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet("Notes")
+    sheet = workbook.add_worksheet("Catalogue")
+    sheet.write_row(0, 0, ["part_id", "unit_cost", "criticality", "lead_time_days"])
+    sheet.write_row(1, 0, ["P1", 10, "V", 3])
+    workbook.close()
+    assert read_catalogue(path).table["part_id"].to_list() == ["P1"]
+
+
+def test_parquet_records_are_numbered_from_one(tmp_path):
+    pl.DataFrame(
+        {
+            "part_id": ["P1"],
+            "unit_cost": [-1.0],
+            "criticality": ["V"],
+            "lead_time_days": [3.0],
+        }
+    ).write_parquet(tmp_path / "parts.parquet")
+    (problem,) = _problems(tmp_path / "parts.parquet")
+    assert problem.startswith("parts.parquet, row 1, column 'unit_cost'")

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from spareplan.errors import UnreadableFileError
+from spareplan.errors import OutputError
 
 __all__ = ["PLAN_HEADERS", "write_plan_table"]
 
@@ -90,25 +90,45 @@ def write_plan_table(
         ),
     }
     if suffix not in writers:
-        raise UnreadableFileError(
-            f"{path.name}: cannot write {suffix!r} files; use .csv, .xlsx or .parquet"
+        got = f"{suffix!r} files" if suffix else "a file without a suffix"
+        raise OutputError(
+            f"{str(path)!r}: cannot write {got}; end the name in .csv, .xlsx or "
+            ".parquet"
         )
-    _write_atomically(path, writers[suffix])
+    if not path.parent.is_dir():
+        raise OutputError(
+            f"{str(path)!r}: the folder {str(path.parent)!r} does not exist"
+        )
+    if path.is_dir():
+        raise OutputError(f"{str(path)!r} is a folder; give a file name")
+    try:
+        _write_atomically(path, writers[suffix])
+    except OSError as error:
+        raise OutputError(
+            f"{str(path)!r} cannot be written: {error.strerror or error}"
+        ) from None
     return path
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
         prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
     )
     os.close(handle)
     try:
         write(Path(temporary))
+        # mkstemp makes the file private (0600); give it the usual permissions.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_excel(

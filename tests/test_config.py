@@ -96,3 +96,43 @@ def test_bad_demand_settings_are_named(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+def test_every_bad_setting_is_reported_at_once(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        "order_cover_days = -1\ncarrying_rate_per_year = 25\n"
+        'currency = 3\n[demand]\nalpha_size = 2\nservice_measure = "x"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert "currency must be a text, got 3" in message
+    path.write_text(
+        "order_cover_days = -1\ncarrying_rate_per_year = 25\n"
+        '[demand]\nalpha_size = 2\nservice_measure = "x"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    for part in (
+        "order_cover_days must be > 0",
+        "carrying_rate_per_year must be between 0 and 1",
+        "demand.alpha_size must be in (0, 1]",
+        "demand.service_measure must be one of",
+    ):
+        assert part in message
+
+
+def test_one_sided_criticality_keeps_the_other_defaults(tmp_path):
+    path = tmp_path / "spareplan.toml"
+    path.write_text('[criticality]\nhigh = ["V", "D"]\n')
+    mapping = load_config(path).criticality_map()
+    assert mapping["d"] is True and mapping["v"] is True
+    assert mapping["low"] is False and "e" not in mapping
+
+
+def test_configuration_with_byte_order_mark(tmp_path):
+    path = tmp_path / "spareplan.toml"
+    path.write_bytes('\ufeffcurrency = "USD"\n'.encode())
+    assert load_config(path).currency == "USD"

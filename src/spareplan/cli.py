@@ -195,7 +195,10 @@ def _print_summary(result: Plan, out: Path) -> None:
         ),
         ("Annual carrying cost of that stock", summary.annual_carrying_cost),
         ("Current stock value (on hand)", summary.current_stock_value),
-        ("Downtime exposure covered by stock", summary.downtime_exposure_covered),
+        (
+            "Downtime exposure covered (one stockout per part)",
+            summary.downtime_exposure_covered,
+        ),
         ("Downtime exposure left to JIT", summary.downtime_exposure_uncovered),
     ]:
         money.add_row(label, f"{value:,.0f} {currency}")

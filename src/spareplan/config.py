@@ -194,92 +194,127 @@ class PlanConfig:
 
 
 def _check_config(config: PlanConfig) -> None:
+    """Raise one ConfigError listing every bad setting."""
     where = f"configuration ({config.source})"
-    _check_range(where, "carrying_rate_per_year", config.carrying_rate_per_year, 0, 1)
-    _check_positive(where, "long_lead_time_days", config.long_lead_time_days)
-    _check_positive(where, "order_cover_days", config.order_cover_days)
+    problems: list[str] = []
+    _check_plan_settings(where, config, problems)
+    _check_demand(where, config, problems)
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
+def _check_plan_settings(where: str, config: PlanConfig, problems: list[str]) -> None:
+    add = problems.append
+    _check_range(
+        where, "carrying_rate_per_year", config.carrying_rate_per_year, 0, 1, problems
+    )
+    _check_positive(where, "long_lead_time_days", config.long_lead_time_days, problems)
+    _check_positive(where, "order_cover_days", config.order_cover_days, problems)
     bad_quadrants = [q for q in config.safety_stock_quadrants if q not in (1, 2, 3, 4)]
     if bad_quadrants:
-        raise ConfigError(
+        add(
             f"{where}: safety_stock_quadrants may hold only 1, 2, 3 and 4, "
             f"got {bad_quadrants!r}"
         )
-    _check_choice(where, "history_period", config.history_period, HISTORY_PERIODS)
+    _check_choice(
+        where, "history_period", config.history_period, HISTORY_PERIODS, problems
+    )
     if not config.default_site_id.strip():
-        raise ConfigError(f"{where}: default_site_id must not be empty")
+        add(f"{where}: default_site_id must not be empty")
     both = {v.strip().lower() for v in config.criticality_high} & {
         v.strip().lower() for v in config.criticality_low
     }
     if both:
-        raise ConfigError(
+        add(
             f"{where}: criticality values {sorted(both)!r} are listed as both "
             "high and low"
         )
     for key, target in config.service_targets:
-        _check_target(where, f"service_targets.{key}", target)
-    _check_demand(where, config.demand)
+        _check_target(where, f"service_targets.{key}", target, problems)
 
 
-def _check_demand(where: str, demand: DemandConfig) -> None:
+def _check_demand(where: str, config: PlanConfig, problems: list[str]) -> None:
+    demand = config.demand
     _check_choice(
         where,
         "demand.safety_stock_method",
         demand.safety_stock_method,
         SAFETY_STOCK_METHODS,
+        problems,
     )
     _check_choice(
-        where, "demand.service_measure", demand.service_measure, SERVICE_MEASURES
+        where,
+        "demand.service_measure",
+        demand.service_measure,
+        SERVICE_MEASURES,
+        problems,
     )
     _check_choice(
-        where, "demand.forecast_method", demand.forecast_method, FORECAST_METHODS
+        where,
+        "demand.forecast_method",
+        demand.forecast_method,
+        FORECAST_METHODS,
+        problems,
     )
     _check_choice(
         where,
         "demand.lead_time_demand_method",
         demand.lead_time_demand_method,
         LEAD_TIME_DEMAND_CHOICES,
+        problems,
     )
-    _check_target(where, "demand.service_target_high", demand.service_target_high)
-    _check_target(where, "demand.service_target_low", demand.service_target_low)
+    _check_target(
+        where, "demand.service_target_high", demand.service_target_high, problems
+    )
+    _check_target(
+        where, "demand.service_target_low", demand.service_target_low, problems
+    )
     for name in ("adi_cutoff", "cv2_cutoff", "normal_min_mean_units"):
-        _check_positive(where, f"demand.{name}", getattr(demand, name))
+        _check_positive(where, f"demand.{name}", getattr(demand, name), problems)
     _check_range(
-        where, "demand.lead_time_max_sigmas", demand.lead_time_max_sigmas, 0.5, 6
+        where,
+        "demand.lead_time_max_sigmas",
+        demand.lead_time_max_sigmas,
+        0.5,
+        6,
+        problems,
     )
     for name in ("alpha_size", "alpha_interval"):
         value = getattr(demand, name)
         if not 0 < value <= 1:
-            raise ConfigError(
-                f"{where}: demand.{name} must be in (0, 1], got {value!r}"
-            )
+            problems.append(f"{where}: demand.{name} must be in (0, 1], got {value!r}")
     for name in ("min_history_periods", "moving_average_periods", "bootstrap_samples"):
-        _check_positive(where, f"demand.{name}", getattr(demand, name))
+        _check_positive(where, f"demand.{name}", getattr(demand, name), problems)
 
 
-def _check_positive(where: str, name: str, value: float) -> None:
+def _check_positive(where: str, name: str, value: float, problems: list[str]) -> None:
     if not value > 0:
-        raise ConfigError(f"{where}: {name} must be > 0, got {value!r}")
+        problems.append(f"{where}: {name} must be > 0, got {value!r}")
 
 
-def _check_range(where: str, name: str, value: float, low: float, high: float) -> None:
+def _check_range(
+    where: str, name: str, value: float, low: float, high: float, problems: list[str]
+) -> None:
     if not low <= value <= high:
         hint = " (25 % is written 0.25)" if high == 1 else ""
-        raise ConfigError(
+        problems.append(
             f"{where}: {name} must be between {low} and {high}, got {value!r}{hint}"
         )
 
 
-def _check_target(where: str, name: str, value: float) -> None:
+def _check_target(where: str, name: str, value: float, problems: list[str]) -> None:
     if not 0 < value < 1:
-        raise ConfigError(
+        problems.append(
             f"{where}: {name} must be a fraction strictly between 0 and 1, "
             f"got {value!r} (95 % is written 0.95)"
         )
 
 
-def _check_choice(where: str, name: str, value: str, choices: tuple[str, ...]) -> None:
+def _check_choice(
+    where: str, name: str, value: str, choices: tuple[str, ...], problems: list[str]
+) -> None:
     if value not in choices:
-        raise ConfigError(f"{where}: {name} must be one of {choices!r}, got {value!r}")
+        problems.append(f"{where}: {name} must be one of {choices!r}, got {value!r}")
 
 
 def load_config(path: str | Path | None = None) -> PlanConfig:
@@ -295,7 +330,7 @@ def load_config(path: str | Path | None = None) -> PlanConfig:
         return PlanConfig()
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"configuration file {str(path)!r} does not exist") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -314,11 +349,17 @@ def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> Plan
         "demand": _demand_values,
     }
     values: dict[str, Any] = {}
+    problems: list[str] = []
     for key, value in raw.items():
-        if key in tables:
-            values.update(tables[key](value, where))
-        else:
-            values[key] = _scalar(PlanConfig, key, value, where, prefix="")
+        try:
+            if key in tables:
+                values.update(tables[key](value, where))
+            else:
+                values[key] = _scalar(PlanConfig, key, value, where, prefix="")
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("\n".join(problems))
     return replace(PlanConfig(), source=source, **values)
 
 
@@ -359,10 +400,14 @@ def _scalar(cls: type, key: str, value: Any, where: str, prefix: str) -> Any:
 def _demand_values(value: Any, where: str) -> dict[str, DemandConfig]:
     if not isinstance(value, Mapping):
         raise ConfigError(f"{where}: [demand] must be a table, got {value!r}")
-    settings = {
-        key: _scalar(DemandConfig, key, item, where, prefix="demand.")
-        for key, item in value.items()
-    }
+    settings, problems = {}, []
+    for key, item in value.items():
+        try:
+            settings[key] = _scalar(DemandConfig, key, item, where, prefix="demand.")
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("\n".join(problems))
     return {"demand": DemandConfig(**settings)}
 
 
@@ -396,4 +441,12 @@ def _criticality_values(value: Any, where: str) -> dict[str, tuple[str, ...]]:
                     f"got {items!r}"
                 )
             values[f"criticality_{level}"] = tuple(str(item) for item in items)
+    # Listing only one side moves those values; the other side keeps its defaults.
+    defaults = {"high": DEFAULT_HIGH_CRITICALITY, "low": DEFAULT_LOW_CRITICALITY}
+    for level, other in (("high", "low"), ("low", "high")):
+        if f"criticality_{level}" not in values:
+            moved = {v.strip().lower() for v in values[f"criticality_{other}"]}
+            values[f"criticality_{level}"] = tuple(
+                v for v in defaults[level] if v not in moved
+            )
     return values

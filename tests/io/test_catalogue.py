@@ -241,3 +241,24 @@ def test_parquet_records_are_numbered_from_one(tmp_path):
     ).write_parquet(tmp_path / "parts.parquet")
     (problem,) = _problems(tmp_path / "parts.parquet")
     assert problem.startswith("parts.parquet, row 1, column 'unit_cost'")
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ('"12,5"', 12.5),
+        ('"1,234.50"', 1234.5),
+        ('"1.234,50"', 1234.5),
+        ('"1,234,567"', 1234567.0),
+        ('"1 234"', 1234.0),
+        ("1e3", 1000.0),
+    ],
+)
+def test_spreadsheet_number_formats_are_read(write_csv, cell, value):
+    path = write_csv(HEADER + f"P1,A,{cell},V,3,3\n")
+    assert read_catalogue(path).table["unit_cost"].to_list() == [value]
+
+
+def test_ambiguous_thousands_or_decimal_comma_is_refused(write_csv):
+    (problem,) = _problems(write_csv(HEADER + 'P1,A,"1,234",V,3,3\n'))
+    assert "unit_cost must be a number, got '1,234'" in problem

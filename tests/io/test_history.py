@@ -99,3 +99,26 @@ def test_wide_history_rejects_duplicate_series(write_csv):
         InvalidInputError, match=r"rows 2, 3 all hold the history of part '1'"
     ):
         read_history(path)
+
+
+def test_slashed_dates_are_refused_not_guessed(write_csv):
+    # 01/02/2024 is 2 January in the US and 1 February in Europe: refuse it.
+    path = write_csv("part_id,date,quantity\nP1,01/02/2024,3\nP1,,1\n", "usage.csv")
+    with pytest.raises(InvalidInputError) as caught:
+        read_history(path)
+    text = [str(p) for p in caught.value.problems]
+    assert "row 2" in text[0] and "got '01/02/2024'" in text[0]
+    assert "row 3" in text[1] and "date must be given (the cell is empty)" in text[1]
+
+
+def test_european_dotted_dates_are_read(write_csv):
+    path = write_csv("part_id,date,quantity\nP1,31.01.2024,3\n", "usage.csv")
+    assert read_history(path).period_start == [date(2024, 1, 1)]
+
+
+def test_history_over_decades_is_warned(write_csv):
+    path = write_csv(
+        "part_id,date,quantity\nP1,1990-01-05,3\nP1,2024-01-05,1\n", "usage.csv"
+    )
+    (warning,) = read_history(path).warnings
+    assert "from 1990-01-05 to 2024-01-05" in str(warning)

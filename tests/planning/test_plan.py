@@ -54,7 +54,7 @@ def test_carpart_row_matches_hand_calculation(carparts):
     assert row["downtime_exposure"] == pytest.approx(28_056.0)
     assert row["carrying_cost_if_stocked"] == pytest.approx(70.5358, abs=1e-4)
     assert row["stock_value"] == pytest.approx(94.27 * (3 - 3 / 424))
-    assert "28056 EUR of downtime" in row["reason"]
+    assert "28,056 EUR of downtime" in row["reason"]
     assert "70.54 EUR a year" in row["reason"]
 
 

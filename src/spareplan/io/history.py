@@ -41,7 +41,11 @@ HISTORY_ALIASES = {
 _ID_COLUMNS = ("part_id", "site_id", "description")
 _KNOWN_COLUMNS = frozenset({*_ID_COLUMNS, "date", "quantity"})
 _MONTH_FORMATS = ("%b-%y", "%b-%Y", "%b %y", "%b %Y", "%Y-%m", "%m/%Y", "%B %Y")
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+# NOTE: no slashed day-first or month-first dates: 01/02/2024 is January in the
+# US and February in Europe, and a silent misreading moves a year of usage.
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
+_DATE_FORMAT_HINT = "a date like 2024-01-31 (also 2024/01/31 or 31.01.2024)"
+_LONG_SPAN_YEARS = 15
 _DAYS_PER_PERIOD = {"day": 1.0, "week": 7.0}
 
 
@@ -144,7 +148,7 @@ def _period_headers(
         if month is None and day is None:
             log.file_problem(
                 f"header {header!r} is neither an id column nor a period: "
-                "expected a month label like 'Jan-98' or a date like '2024-01-31'",
+                f"expected a month label like 'Jan-98' or {_DATE_FORMAT_HINT}",
                 column=header,
             )
     if log.problems:
@@ -202,6 +206,7 @@ def _long_history(
     starts, days = _period_grid(records.get_column("date"), config.history_period)
     index = _period_index(records.get_column("date"), starts, config.history_period)
     records = records.with_columns(period=pl.Series(index))
+    _warn_on_long_span(log, records.get_column("date"))
     keys = records.select("part_id", "site_id").unique(maintain_order=True)
     series = keys.with_row_index("series")
     records = records.join(series, on=["part_id", "site_id"], nulls_equal=True)
@@ -215,6 +220,17 @@ def _long_history(
         records.get_column("quantity").to_numpy(),
     )
     return UsageHistory(keys, matrix, starts, days, log.file, tuple(log.warnings))
+
+
+def _warn_on_long_span(log: ProblemLog, dates: pl.Series) -> None:
+    """A history over decades is usually one mistyped year, not real data."""
+    earliest, latest = cast(date, dates.min()), cast(date, dates.max())
+    if (latest - earliest).days > _LONG_SPAN_YEARS * 365:
+        log.file_warning(
+            f"the dates run from {earliest} to {latest}; every part is measured over "
+            "that whole span, so check for a mistyped year",
+            column="date",
+        )
 
 
 def _dates(log: ProblemLog, table: pl.DataFrame) -> pl.Series:
@@ -232,7 +248,9 @@ def _dates(log: ProblemLog, table: pl.DataFrame) -> pl.Series:
                 [text.str.to_date(fmt, strict=False) for fmt in _DATE_FORMATS]
             ).alias("date")
         ).to_series()
-    log.rows(parsed.is_null(), "date", "a date like 2024-01-31 (year-month-day)")
+    is_empty = raw.is_null()
+    log.rows(is_empty, "date", "given (the cell is empty)")
+    log.rows(parsed.is_null() & ~is_empty, "date", _DATE_FORMAT_HINT)
     return parsed
 
 

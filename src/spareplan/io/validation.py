@@ -106,6 +106,9 @@ class ProblemLog:
         if raw.dtype == pl.String:
             cleaned = raw.str.strip_chars().replace("", None)
             parsed = cleaned.cast(pl.Float64, strict=False)
+            failed = cleaned.is_not_null() & parsed.is_null()
+            if failed.any():
+                parsed = parsed.fill_null(_local_number(cleaned))
             is_bad = cleaned.is_not_null() & (parsed.is_null() | ~parsed.is_finite())
         elif raw.dtype.is_numeric() or raw.dtype == pl.Null:
             cleaned = raw
@@ -154,6 +157,35 @@ class ProblemLog:
     def text(self, column: str, *, required: bool) -> pl.Series:
         """One column as stripped text; empty cells become null."""
         return self.texts({column: required})[column]
+
+
+def _local_number(text: pl.Series) -> pl.Series:
+    """Numbers as spreadsheets export them: 12,5 / 1,234.50 / 1.234,50 / 1 234.
+
+    A lone comma followed by exactly three digits ("1,234") is ambiguous between
+    a thousands separator and a decimal comma, so it stays unparsed (an error).
+    """
+    compact = text.str.replace_all(r"[\s\u00a0\u202f']", "")
+    sign = r"^[+-]?"
+    thousands_commas = compact.str.contains(sign + r"\d{1,3}(,\d{3}){2,}(\.\d+)?$") | (
+        compact.str.contains(sign + r"\d{1,3},\d{3}\.\d+$")
+    )
+    thousands_dots = compact.str.contains(sign + r"\d{1,3}(\.\d{3})+,\d+$") | (
+        compact.str.contains(sign + r"\d{1,3}(\.\d{3}){2,}$")
+    )
+    decimal_comma = compact.str.contains(sign + r"\d+,\d+$") & ~compact.str.contains(
+        sign + r"\d{1,3},\d{3}$"
+    )
+    as_number = (
+        pl.when(thousands_commas)
+        .then(compact.str.replace_all(",", ""))
+        .when(thousands_dots)
+        .then(compact.str.replace_all(r"\.", "").str.replace(",", "."))
+        .when(decimal_comma)
+        .then(compact.str.replace(",", "."))
+        .otherwise(compact)
+    )
+    return pl.select(as_number.cast(pl.Float64, strict=False)).to_series()
 
 
 def _text_or_none(value: object) -> str | None:

@@ -38,13 +38,18 @@ def _openings() -> dict[int, str]:
     return openings
 
 
+def _grouped(digits: pl.Expr) -> pl.Expr:
+    """'2342640' -> '2,342,640': commas every three digits from the right."""
+    reversed_groups = digits.str.reverse().str.replace_all(r"(\d{3})", "$1,")
+    return reversed_groups.str.reverse().str.strip_chars_start(",")
+
+
 def _money(expr: pl.Expr) -> pl.Expr:
-    """Whole units from 100 up, cents below (``70.54``, ``28056``)."""
-    return (
-        pl.when(expr >= 100)
-        .then(expr.round(0).cast(pl.Int64).cast(pl.String))
-        .otherwise(expr.round(2).cast(pl.String))
-    )
+    """Whole units with thousands commas from 100 up, cents below: 70.54, 28,056."""
+    cents = (expr * 100).round(0).cast(pl.Int64).cast(pl.String).str.zfill(3)
+    small = pl.concat_str(cents.str.head(-2), pl.lit("."), cents.str.tail(2))
+    large = _grouped(expr.round(0).cast(pl.Int64).cast(pl.String))
+    return pl.when(expr >= 100).then(large).otherwise(small)
 
 
 def reason_expression(currency: str) -> pl.Expr:

@@ -59,8 +59,14 @@ class PlanSummary:
             ("Recommended stock value at order-up-to", self.stock_value_max),
             ("Annual carrying cost of recommended stock", self.annual_carrying_cost),
             ("Current stock value (on hand)", self.current_stock_value),
-            ("Downtime exposure covered by stock", self.downtime_exposure_covered),
-            ("Downtime exposure left to JIT", self.downtime_exposure_uncovered),
+            (
+                "Downtime exposure covered (one stockout per stocked part)",
+                self.downtime_exposure_covered,
+            ),
+            (
+                "Downtime exposure left to JIT (one stockout per part)",
+                self.downtime_exposure_uncovered,
+            ),
             ("Safety stock value", self.safety_stock_value),
             (
                 "Rule-of-thumb safety stock value (all part-sites)",

@@ -26,6 +26,11 @@ OPTIONAL_NUMBERS: dict[str, float | None] = {
     "usage_per_day_max": None,
     "lead_time_days_sd": None,
     "service_target": None,
+    "failures_per_year": None,
+    "emergency_premium": None,
+    "emergency_lead_time_days": None,
+    "min_units": None,
+    "max_units": None,
 }
 LEAD_TIME_DEMAND_METHODS = ("normal", "poisson", "negative_binomial", "empirical")
 CATALOGUE_ALIASES = {
@@ -35,6 +40,11 @@ CATALOGUE_ALIASES = {
     "site": "site_id",
     "plant": "site_id",
     "supplier": "supplier_id",
+    # The current policy as ERPs name it: SAP's reorder point, a min/max pair.
+    "reorder_point": "min_units",
+    "current_reorder_point": "min_units",
+    "min": "min_units",
+    "max": "max_units",
 }
 CATALOGUE_COLUMNS = (
     "part_id",
@@ -177,6 +187,14 @@ def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
         ("order_cost", pl.col("order_cost") < 0, ">= 0"),
         ("usage_per_day_avg", pl.col("usage_per_day_avg") < 0, ">= 0"),
         ("lead_time_days_sd", pl.col("lead_time_days_sd") < 0, ">= 0 days"),
+        ("failures_per_year", pl.col("failures_per_year") < 0, ">= 0"),
+        ("emergency_premium", pl.col("emergency_premium") < 0, ">= 0"),
+        (
+            "emergency_lead_time_days",
+            pl.col("emergency_lead_time_days") <= 0,
+            "> 0 days",
+        ),
+        ("min_units", pl.col("min_units") < 0, ">= 0 units"),
         (
             "service_target",
             (pl.col("service_target") <= 0) | (pl.col("service_target") >= 1),
@@ -189,15 +207,17 @@ def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
         ),
     ]
     relative = (
-        ("lead_time_days_max", "lead_time_days", "lead time"),
-        ("usage_per_day_max", "usage_per_day_avg", "usage"),
+        ("lead_time_days_max", "lead_time_days", "the maximum lead time"),
+        ("usage_per_day_max", "usage_per_day_avg", "the maximum usage"),
+        ("max_units", "min_units", "a max"),
     )
     for high, low, what in relative:
+        below = "the average" if low != "min_units" else "its min"
         checks.append(
             (
                 high,
                 pl.col(high) < pl.col(low),
-                f">= {low} (the maximum {what} cannot be below the average)",
+                f">= {low} ({what} cannot be below {below})",
             )
         )
     # One parallel pass computes every mask; rows are listed only where one fires.

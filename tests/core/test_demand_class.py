@@ -167,3 +167,35 @@ def test_one_dimensional_demand_is_rejected() -> None:
 
 def test_docstring_examples_run() -> None:
     assert doctest.testmod(demand_class).failed == 0
+
+
+@pytest.mark.parametrize("cv2_ddof", [0, 1])
+def test_blocks_of_series_and_gaps_give_the_same_classes(
+    cv2_ddof: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(21)
+    demand = rng.gamma(1.5, 3.0, (40, 24)) * (rng.random((40, 24)) < 0.4)
+    with_gaps = demand.copy()
+    with_gaps[3, :5] = NAN
+    whole = classify_demand(demand, cv2_ddof=cv2_ddof)
+    gapped = classify_demand(with_gaps, cv2_ddof=cv2_ddof)
+    monkeypatch.setattr(demand_class, "_BLOCK_SERIES", 6)
+    for expected, actual in [
+        (whole, classify_demand(demand, cv2_ddof=cv2_ddof)),
+        (gapped, classify_demand(with_gaps, cv2_ddof=cv2_ddof)),
+    ]:
+        for field in ("adi", "cv2", "class_code", "n_demand_periods"):
+            np.testing.assert_array_equal(
+                getattr(actual, field), getattr(expected, field)
+            )
+    assert gapped.n_recorded_periods[3] == 19
+    np.testing.assert_array_equal(np.delete(gapped.cv2, 3), np.delete(whole.cv2, 3))
+
+
+@pytest.mark.parametrize("bad", [np.inf, -1e-300, -np.inf])
+def test_infinite_or_negative_demand_is_rejected_among_gaps(bad: float) -> None:
+    demand = np.ones((3, 8))
+    demand[0, 2] = NAN
+    demand[2, 5] = bad
+    with pytest.raises(InputError, match=r"in series 2, period 5"):
+        classify_demand(demand)

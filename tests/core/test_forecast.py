@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from spareplan.core import forecast
+from spareplan.core import _smoothing, forecast
 from spareplan.core.forecast import (
     DemandForecast,
     croston,
+    intermittent_forecasts,
     moving_average,
     simple_exponential_smoothing,
     syntetos_boylan_approximation,
@@ -34,14 +35,16 @@ MODELS: dict[str, Model] = {
 }
 
 
-def _random_history(seed: int, n_series: int = 40, n_periods: int = 30) -> NDArray:
+def _random_history(
+    seed: int, n_series: int = 40, n_periods: int = 30
+) -> NDArray[np.float64]:
     """Intermittent counts with ragged starts and ends (NaN = no record)."""
     rng = np.random.default_rng(seed)
-    demand = (
+    counts = (
         rng.poisson(0.5, (n_series, n_periods))
         * rng.integers(1, 5, n_series)[:, np.newaxis]
     )
-    demand = demand.astype(float)
+    demand = counts.astype(np.float64)
     starts = rng.integers(0, n_periods // 2, n_series)
     ends = rng.integers(n_periods // 2, n_periods + 1, n_series)
     periods = np.arange(n_periods)
@@ -191,3 +194,72 @@ def test_models_equal_statsforecast_on_carparts() -> None:
 
 def test_docstring_examples_run() -> None:
     assert doctest.testmod(forecast).failed == 0
+
+
+@pytest.mark.parametrize("name", ["croston", "sba", "tsb", "ses"])
+def test_skipping_fitted_forecasts_keeps_the_next_forecast(name: str) -> None:
+    demand = _random_history(seed=5)
+    full = MODELS[name](demand)
+    calls: dict[str, Callable[[], DemandForecast]] = {
+        "croston": lambda: croston(demand, return_fitted=False),
+        "sba": lambda: syntetos_boylan_approximation(demand, return_fitted=False),
+        "tsb": lambda: teunter_syntetos_babai(demand, 0.2, 0.3, return_fitted=False),
+        "ses": lambda: simple_exponential_smoothing(demand, 0.3, return_fitted=False),
+    }
+    lean = calls[name]()
+    assert lean.fitted_demand_per_period.shape == (demand.shape[0], 0)
+    np.testing.assert_array_equal(
+        lean.next_demand_per_period, full.next_demand_per_period
+    )
+
+
+@pytest.mark.parametrize("return_fitted", [True, False])
+def test_intermittent_forecasts_equal_the_three_models_called_alone(
+    return_fitted: bool,
+) -> None:
+    demand = _random_history(seed=9)
+    together = intermittent_forecasts(
+        demand,
+        tsb_alpha_size=0.2,
+        tsb_alpha_probability=0.3,
+        return_fitted=return_fitted,
+    )
+    pairs = [
+        (together.croston, MODELS["croston"](demand)),
+        (together.syntetos_boylan_approximation, MODELS["sba"](demand)),
+        (together.teunter_syntetos_babai, MODELS["tsb"](demand)),
+    ]
+    for combined, alone in pairs:
+        np.testing.assert_array_equal(
+            combined.next_demand_per_period, alone.next_demand_per_period
+        )
+        if return_fitted:
+            np.testing.assert_array_equal(
+                combined.fitted_demand_per_period, alone.fitted_demand_per_period
+            )
+
+
+def test_intermittent_forecasts_name_a_bad_tsb_constant() -> None:
+    with pytest.raises(InputError, match=r"`tsb_alpha_probability` .* got 0\.0"):
+        intermittent_forecasts(
+            np.ones((2, 4)), tsb_alpha_size=0.2, tsb_alpha_probability=0.0
+        )
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("has_gaps", [True, False])
+def test_blocks_of_series_give_the_same_forecasts(
+    name: str, has_gaps: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demand = _random_history(seed=13, n_series=50)
+    if not has_gaps:
+        demand = np.nan_to_num(demand)
+    whole = MODELS[name](demand)
+    monkeypatch.setattr(_smoothing, "BLOCK_SERIES", 7)
+    in_blocks = MODELS[name](demand)
+    np.testing.assert_array_equal(
+        in_blocks.fitted_demand_per_period, whole.fitted_demand_per_period
+    )
+    np.testing.assert_array_equal(
+        in_blocks.next_demand_per_period, whole.next_demand_per_period
+    )

@@ -14,6 +14,7 @@ from spareplan.errors import InputError
 __all__ = [
     "as_float_array",
     "check_demand_matrix",
+    "check_demand_matrix_with_gaps",
     "check_fraction",
     "check_nonnegative",
     "check_positive_int",
@@ -89,12 +90,29 @@ def check_positive_int(name: str, value: int) -> int:
 
 def check_demand_matrix(demand: ArrayLike) -> NDArray[np.float64]:
     """Return demand as a 2-D float array; NaN (no record) allowed, else >= 0."""
+    array, _ = check_demand_matrix_with_gaps(demand)
+    return array
+
+
+def check_demand_matrix_with_gaps(
+    demand: ArrayLike,
+) -> tuple[NDArray[np.float64], bool]:
+    """As :func:`check_demand_matrix`, also saying whether any period is NaN."""
     array = as_float_array("demand", demand)
     if array.ndim != 2:
         raise InputError(
             "`demand` must be 2-D with shape (n_series, n_periods), "
             f"got an array with shape {array.shape!r}"
         )
+    if array.size == 0:
+        return array, False
+
+    # NOTE: two fast reductions settle the usual case. A finite total rules out
+    # NaN and infinity (a total that overflows only sends us to the full check),
+    # and then the minimum decides the sign; the slow element-wise scan runs
+    # only to find and name a bad value or to confirm NaN gaps.
+    if np.isfinite(np.sum(array)) and np.min(array) >= 0.0:
+        return array, False
     is_bad = ~np.isnan(array) & ~(np.isfinite(array) & (array >= 0.0))
     if np.any(is_bad):
         series, period = _first_bad(is_bad)
@@ -102,4 +120,4 @@ def check_demand_matrix(demand: ArrayLike) -> NDArray[np.float64]:
             "`demand` must be >= 0 or NaN (no record), got "
             f"{plain(array[series, period])!r} in series {series}, period {period}"
         )
-    return array
+    return array, bool(np.isnan(array).any())

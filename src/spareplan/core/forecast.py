@@ -38,8 +38,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from spareplan.core._smoothing import (
+    PeriodMajorBlock,
+    croston_levels,
+    exponential_level,
+    has_any_record,
+    no_record_before,
+    period_major_blocks,
+    tsb_levels,
+)
 from spareplan.core._validation import (
     check_demand_matrix,
+    check_demand_matrix_with_gaps,
     check_positive_int,
     check_smoothing_constant,
 )
@@ -47,7 +57,9 @@ from spareplan.errors import InputError
 
 __all__ = [
     "DemandForecast",
+    "IntermittentForecasts",
     "croston",
+    "intermittent_forecasts",
     "moving_average",
     "simple_exponential_smoothing",
     "syntetos_boylan_approximation",
@@ -55,9 +67,6 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-
-_TRANSPOSE_BLOCK_SERIES = 2048
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,8 @@ class DemandForecast:
     Attributes
     ----------
     fitted_demand_per_period : ndarray of float, shape (n_series, n_periods)
-        One-step-ahead forecast of each period from the records before it.
+        One-step-ahead forecast of each period from the records before it; shape
+        (n_series, 0) when the model was called with ``return_fitted=False``.
     next_demand_per_period : ndarray of float, shape (n_series,)
         Forecast for the period after the last record.
     """
@@ -76,7 +86,28 @@ class DemandForecast:
     next_demand_per_period: FloatArray
 
 
-def simple_exponential_smoothing(demand: ArrayLike, alpha: float) -> DemandForecast:
+@dataclass(frozen=True)
+class IntermittentForecasts:
+    """Result of :func:`intermittent_forecasts`: three models of the same series.
+
+    Attributes
+    ----------
+    croston : DemandForecast
+        As :func:`croston` with the default ``bias_factor``.
+    syntetos_boylan_approximation : DemandForecast
+        As :func:`syntetos_boylan_approximation`.
+    teunter_syntetos_babai : DemandForecast
+        As :func:`teunter_syntetos_babai`.
+    """
+
+    croston: DemandForecast
+    syntetos_boylan_approximation: DemandForecast
+    teunter_syntetos_babai: DemandForecast
+
+
+def simple_exponential_smoothing(
+    demand: ArrayLike, alpha: float, *, return_fitted: bool = True
+) -> DemandForecast:
     r"""Simple exponential smoothing with the level started at the first record.
 
     Parameters
@@ -85,6 +116,9 @@ def simple_exponential_smoothing(demand: ArrayLike, alpha: float) -> DemandForec
         Demand in units per period, >= 0; ``NaN`` means no record.
     alpha : float
         Smoothing constant in (0, 1].
+    return_fitted : bool, default True
+        Whether to build the one-step-ahead forecasts of every period; if False,
+        ``fitted_demand_per_period`` has shape (n_series, 0).
 
     Returns
     -------
@@ -107,20 +141,18 @@ def simple_exponential_smoothing(demand: ArrayLike, alpha: float) -> DemandForec
     >>> round(float(result.next_demand_per_period[0]), 3)
     3.472
     """
-    demand_matrix = check_demand_matrix(demand)
+    demand_matrix, has_gaps = check_demand_matrix_with_gaps(demand)
     alpha = check_smoothing_constant("alpha", alpha)
 
-    values = _period_major(demand_matrix)
-    level = np.zeros(values.shape[1])
-    has_record = np.zeros(values.shape[1], dtype=bool)
-    fitted = np.empty_like(values)
-    for period, value in enumerate(values):
-        _record_fitted(fitted[period], level, has_record)
-        is_recorded = ~np.isnan(value)
-        _smooth_in_place(level, value, alpha, is_recorded, has_record)
-        has_record |= is_recorded
-
-    return DemandForecast(fitted.T, np.where(has_record, level, np.nan))
+    output = _Output.allocate(demand_matrix, return_fitted)
+    for series, block in period_major_blocks(demand_matrix, has_gaps):
+        fitted_block = output.fitted_block(series)
+        level = exponential_level(block, alpha, fitted_block)
+        output.next_demand[series] = np.where(has_any_record(block), level, np.nan)
+        _mask_before_first_record(fitted_block, block)
+    return DemandForecast(
+        _series_major(output.fitted, demand_matrix), output.next_demand
+    )
 
 
 def moving_average(demand: ArrayLike, window_periods: int) -> DemandForecast:
@@ -174,6 +206,7 @@ def croston(
     alpha_interval: float = 0.1,
     *,
     bias_factor: float = 1.0,
+    return_fitted: bool = True,
 ) -> DemandForecast:
     r"""Croston's method: smoothed demand size over smoothed inter-demand interval.
 
@@ -188,6 +221,9 @@ def croston(
     bias_factor : float, default 1.0
         Multiplier of the ratio; 1 is classic Croston, see also
         :func:`syntetos_boylan_approximation`.
+    return_fitted : bool, default True
+        Whether to build the one-step-ahead forecasts of every period; if False,
+        ``fitted_demand_per_period`` has shape (n_series, 0).
 
     Returns
     -------
@@ -213,47 +249,23 @@ def croston(
     >>> round(float(result.next_demand_per_period[0]), 6)
     0.934708
     """
-    demand_matrix = check_demand_matrix(demand)
+    demand_matrix, has_gaps = check_demand_matrix_with_gaps(demand)
     alpha_size = check_smoothing_constant("alpha_size", alpha_size)
     alpha_interval = check_smoothing_constant("alpha_interval", alpha_interval)
-    if not (np.isfinite(bias_factor) and bias_factor > 0.0):
-        raise InputError(
-            f"`bias_factor` must be a finite number > 0, got {bias_factor!r}"
-        )
+    _check_bias_factor(bias_factor)
 
-    values = _period_major(demand_matrix)
-    n_series = values.shape[1]
-    size_level = np.zeros(n_series)
-    interval_level = np.ones(n_series)
-    periods_since_demand = np.zeros(n_series)
-    has_record = np.zeros(n_series, dtype=bool)
-    has_demand = np.zeros(n_series, dtype=bool)
-    fitted = np.empty_like(values)
-    for period, value in enumerate(values):
-        np.divide(size_level, interval_level, out=fitted[period])
-        fitted[period][~has_record] = np.nan
-        is_recorded = ~np.isnan(value)
-        periods_since_demand += is_recorded
-        is_demand = value > 0.0
-        _smooth_in_place(size_level, value, alpha_size, is_demand, has_demand)
-        _smooth_in_place(
-            interval_level, periods_since_demand, alpha_interval, is_demand, has_demand
-        )
-        periods_since_demand[is_demand] = 0.0
-        has_record |= is_recorded
-        has_demand |= is_demand
-
-    next_demand = np.where(has_record, size_level / interval_level, np.nan)
-    if bias_factor != 1.0:
-        fitted *= bias_factor
-        next_demand *= bias_factor
-    return DemandForecast(fitted.T, next_demand)
+    output = _croston_ratio(
+        demand_matrix, has_gaps, alpha_size, alpha_interval, return_fitted
+    )
+    return _scaled(output.fitted, output.next_demand, bias_factor, demand_matrix)
 
 
 def syntetos_boylan_approximation(
     demand: ArrayLike,
     alpha_size: float = 0.1,
     alpha_interval: float = 0.1,
+    *,
+    return_fitted: bool = True,
 ) -> DemandForecast:
     r"""Croston's method debiased by :math:`1 - \alpha_p / 2` (SBA).
 
@@ -265,6 +277,9 @@ def syntetos_boylan_approximation(
         Smoothing constant of the non-zero demand sizes, in (0, 1].
     alpha_interval : float, default 0.1
         Smoothing constant of the intervals, in (0, 1]; also sets the factor.
+    return_fitted : bool, default True
+        Whether to build the one-step-ahead forecasts of every period; if False,
+        ``fitted_demand_per_period`` has shape (n_series, 0).
 
     Returns
     -------
@@ -288,12 +303,20 @@ def syntetos_boylan_approximation(
     """
     alpha_interval = check_smoothing_constant("alpha_interval", alpha_interval)
     return croston(
-        demand, alpha_size, alpha_interval, bias_factor=1.0 - alpha_interval / 2.0
+        demand,
+        alpha_size,
+        alpha_interval,
+        bias_factor=_sba_factor(alpha_interval),
+        return_fitted=return_fitted,
     )
 
 
 def teunter_syntetos_babai(
-    demand: ArrayLike, alpha_size: float, alpha_probability: float
+    demand: ArrayLike,
+    alpha_size: float,
+    alpha_probability: float,
+    *,
+    return_fitted: bool = True,
 ) -> DemandForecast:
     r"""TSB: smoothed demand probability times smoothed non-zero demand size.
 
@@ -305,6 +328,9 @@ def teunter_syntetos_babai(
         Smoothing constant of the non-zero sizes (statsforecast ``alpha_d``).
     alpha_probability : float
         Smoothing constant of the demand indicator (statsforecast ``alpha_p``).
+    return_fitted : bool, default True
+        Whether to build the one-step-ahead forecasts of every period; if False,
+        ``fitted_demand_per_period`` has shape (n_series, 0).
 
     Returns
     -------
@@ -330,71 +356,216 @@ def teunter_syntetos_babai(
     >>> round(float(result.next_demand_per_period[0]), 6)
     0.550876
     """
-    demand_matrix = check_demand_matrix(demand)
+    demand_matrix, has_gaps = check_demand_matrix_with_gaps(demand)
     alpha_size = check_smoothing_constant("alpha_size", alpha_size)
     alpha_probability = check_smoothing_constant("alpha_probability", alpha_probability)
 
-    values = _period_major(demand_matrix)
-    n_series = values.shape[1]
-    size_level = np.zeros(n_series)
-    probability_level = np.zeros(n_series)
-    has_record = np.zeros(n_series, dtype=bool)
-    has_demand = np.zeros(n_series, dtype=bool)
-    fitted = np.empty_like(values)
-    for period, value in enumerate(values):
-        np.multiply(probability_level, size_level, out=fitted[period])
-        fitted[period][~has_record] = np.nan
-        is_recorded = ~np.isnan(value)
-        is_demand = value > 0.0
-        _smooth_in_place(
-            probability_level,
-            is_demand.astype(np.float64),
-            alpha_probability,
-            is_recorded,
-            has_record,
+    output = _tsb_product(
+        demand_matrix, has_gaps, alpha_size, alpha_probability, return_fitted
+    )
+    return DemandForecast(
+        _series_major(output.fitted, demand_matrix), output.next_demand
+    )
+
+
+def intermittent_forecasts(
+    demand: ArrayLike,
+    *,
+    tsb_alpha_size: float,
+    tsb_alpha_probability: float,
+    alpha_size: float = 0.1,
+    alpha_interval: float = 0.1,
+    return_fitted: bool = False,
+) -> IntermittentForecasts:
+    r"""Croston, SBA and TSB forecasts from one check of the input.
+
+    The same results as calling :func:`croston`, :func:`syntetos_boylan_approximation`
+    and :func:`teunter_syntetos_babai` in turn, for about two thirds of the time:
+    the input is checked and laid out once, and SBA is Croston's smoothing scaled by
+    :math:`1 - \alpha_p/2` rather than a second pass.
+
+    Parameters
+    ----------
+    demand : array_like of float, shape (n_series, n_periods)
+        Demand in units per period, >= 0; ``NaN`` means no record.
+    tsb_alpha_size, tsb_alpha_probability : float
+        TSB's smoothing constants of the sizes and of the demand indicator.
+    alpha_size, alpha_interval : float, default 0.1
+        Croston's and SBA's smoothing constants of the sizes and intervals.
+    return_fitted : bool, default False
+        Whether to build the one-step-ahead forecasts of every period; if False,
+        each ``fitted_demand_per_period`` has shape (n_series, 0).
+
+    Returns
+    -------
+    IntermittentForecasts
+
+    Raises
+    ------
+    InputError
+        If ``demand`` is malformed or a smoothing constant is outside (0, 1].
+
+    Examples
+    --------
+    >>> y = [[0.0, 0.0, 3.0, 0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 0.0]]
+    >>> result = intermittent_forecasts(
+    ...     y, tsb_alpha_size=0.2, tsb_alpha_probability=0.3
+    ... )
+    >>> round(float(result.croston.next_demand_per_period[0]), 6)
+    0.934708
+    >>> round(float(result.syntetos_boylan_approximation.next_demand_per_period[0]), 6)
+    0.887973
+    >>> round(float(result.teunter_syntetos_babai.next_demand_per_period[0]), 6)
+    0.550876
+    """
+    demand_matrix, has_gaps = check_demand_matrix_with_gaps(demand)
+    alpha_size = check_smoothing_constant("alpha_size", alpha_size)
+    alpha_interval = check_smoothing_constant("alpha_interval", alpha_interval)
+    tsb_alpha_size = check_smoothing_constant("tsb_alpha_size", tsb_alpha_size)
+    tsb_alpha_probability = check_smoothing_constant(
+        "tsb_alpha_probability", tsb_alpha_probability
+    )
+
+    croston_output = _Output.allocate(demand_matrix, return_fitted)
+    tsb_output = _Output.allocate(demand_matrix, return_fitted)
+    for series, block in period_major_blocks(demand_matrix, has_gaps):
+        _croston_block(block, series, alpha_size, alpha_interval, croston_output)
+        _tsb_block(block, series, tsb_alpha_size, tsb_alpha_probability, tsb_output)
+
+    fitted, next_demand = croston_output.fitted, croston_output.next_demand
+    sba_fitted = None if fitted is None else fitted.copy()
+    return IntermittentForecasts(
+        _scaled(fitted, next_demand.copy(), 1.0, demand_matrix),
+        _scaled(sba_fitted, next_demand, _sba_factor(alpha_interval), demand_matrix),
+        DemandForecast(
+            _series_major(tsb_output.fitted, demand_matrix), tsb_output.next_demand
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Output:
+    """Period-major fitted forecasts (or None) and next forecasts, being filled."""
+
+    fitted: FloatArray | None
+    next_demand: FloatArray
+
+    @classmethod
+    def allocate(cls, demand_matrix: FloatArray, return_fitted: bool) -> _Output:
+        """Uninitialised output for every series of ``demand_matrix``."""
+        n_series, n_periods = demand_matrix.shape
+        fitted = np.empty((n_periods, n_series)) if return_fitted else None
+        return cls(fitted, np.empty(n_series))
+
+    def fitted_block(self, series: slice) -> FloatArray | None:
+        """The fitted rows of a block of series, or None when not wanted."""
+        return None if self.fitted is None else self.fitted[:, series]
+
+
+def _croston_ratio(
+    demand_matrix: FloatArray,
+    has_gaps: bool,
+    alpha_size: float,
+    alpha_interval: float,
+    return_fitted: bool,
+) -> _Output:
+    """Croston's size / interval (fitted and next), block by block."""
+    output = _Output.allocate(demand_matrix, return_fitted)
+    for series, block in period_major_blocks(demand_matrix, has_gaps):
+        _croston_block(block, series, alpha_size, alpha_interval, output)
+    return output
+
+
+def _tsb_product(
+    demand_matrix: FloatArray,
+    has_gaps: bool,
+    alpha_size: float,
+    alpha_probability: float,
+    return_fitted: bool,
+) -> _Output:
+    """TSB's probability * size (fitted and next), block by block."""
+    output = _Output.allocate(demand_matrix, return_fitted)
+    for series, block in period_major_blocks(demand_matrix, has_gaps):
+        _tsb_block(block, series, alpha_size, alpha_probability, output)
+    return output
+
+
+def _croston_block(
+    block: PeriodMajorBlock,
+    series: slice,
+    alpha_size: float,
+    alpha_interval: float,
+    output: _Output,
+) -> None:
+    """Fill ``output`` for one block with Croston's size / interval."""
+    fitted_block = output.fitted_block(series)
+    size_level, interval_level = croston_levels(
+        block, alpha_size, alpha_interval, fitted_block
+    )
+    output.next_demand[series] = np.where(
+        has_any_record(block), size_level / interval_level, np.nan
+    )
+    _mask_before_first_record(fitted_block, block)
+
+
+def _tsb_block(
+    block: PeriodMajorBlock,
+    series: slice,
+    alpha_size: float,
+    alpha_probability: float,
+    output: _Output,
+) -> None:
+    """Fill ``output`` for one block with TSB's probability * size."""
+    fitted_block = output.fitted_block(series)
+    probability_level, size_level = tsb_levels(
+        block, alpha_size, alpha_probability, fitted_block
+    )
+    output.next_demand[series] = np.where(
+        has_any_record(block), probability_level * size_level, np.nan
+    )
+    _mask_before_first_record(fitted_block, block)
+
+
+def _check_bias_factor(bias_factor: float) -> None:
+    """Raise unless the bias factor is a finite number > 0."""
+    if not (np.isfinite(bias_factor) and bias_factor > 0.0):
+        raise InputError(
+            f"`bias_factor` must be a finite number > 0, got {bias_factor!r}"
         )
-        _smooth_in_place(size_level, value, alpha_size, is_demand, has_demand)
-        has_record |= is_recorded
-        has_demand |= is_demand
-
-    next_demand = np.where(has_record, probability_level * size_level, np.nan)
-    return DemandForecast(fitted.T, next_demand)
 
 
-def _period_major(demand: FloatArray) -> FloatArray:
-    """Copy to shape (n_periods, n_series), so each period is one contiguous row."""
-    # NOTE: copied in blocks of series; a one-shot transpose of a tall matrix walks
-    # memory with a large stride and is several times slower.
-    n_series = demand.shape[0]
-    values = np.empty((demand.shape[1], n_series))
-    for start in range(0, n_series, _TRANSPOSE_BLOCK_SERIES):
-        stop = start + _TRANSPOSE_BLOCK_SERIES
-        values[:, start:stop] = demand[start:stop].T
-    return values
+def _sba_factor(alpha_interval: float) -> float:
+    """Syntetos-Boylan debiasing factor :math:`1 - \\alpha_p / 2`."""
+    return 1.0 - alpha_interval / 2.0
 
 
-def _record_fitted(
-    fitted_row: FloatArray, level: FloatArray, has_record: BoolArray
+def _scaled(
+    fitted: FloatArray | None,
+    next_demand: FloatArray,
+    factor: float,
+    demand_matrix: FloatArray,
+) -> DemandForecast:
+    """Multiply fitted and next forecasts in place by ``factor`` (if not 1)."""
+    if factor != 1.0:
+        if fitted is not None:
+            fitted *= factor
+        next_demand *= factor
+    return DemandForecast(_series_major(fitted, demand_matrix), next_demand)
+
+
+def _mask_before_first_record(
+    fitted_block: FloatArray | None, block: PeriodMajorBlock
 ) -> None:
-    """Write the current level as this period's forecast; NaN before any record."""
-    np.copyto(fitted_row, level)
-    fitted_row[~has_record] = np.nan
+    """Set fitted forecasts up to and including the first record to NaN."""
+    if fitted_block is not None:
+        fitted_block[no_record_before(block)] = np.nan
 
 
-def _smooth_in_place(
-    level: FloatArray,
-    observation: FloatArray,
-    alpha: float,
-    is_update: BoolArray,
-    has_started: BoolArray,
-) -> None:
-    """One exponential-smoothing step where ``is_update``; start at the first."""
-    # NOTE: a series' first observation uses weight 1, which sets the level to it
-    # exactly. Written as w*x + (1-w)*level, the order statsforecast uses, so the
-    # two agree to the last bit rather than merely to rounding.
-    weight = np.where(has_started, alpha, 1.0)
-    updated = weight * observation + (1.0 - weight) * level
-    np.copyto(level, updated, where=is_update)
+def _series_major(fitted: FloatArray | None, demand_matrix: FloatArray) -> FloatArray:
+    """Fitted forecasts as (n_series, n_periods), or (n_series, 0) if not built."""
+    if fitted is None:
+        return np.empty((demand_matrix.shape[0], 0))
+    return fitted.T
 
 
 def _window_mean(

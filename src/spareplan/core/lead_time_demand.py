@@ -47,6 +47,7 @@ from spareplan.core._validation import (
     check_nonnegative,
     check_positive_int,
 )
+from spareplan.core.poisson import poisson_quantile
 from spareplan.errors import InputError, SpareplanWarning
 
 __all__ = [
@@ -299,7 +300,8 @@ def reorder_point_for_cycle_service_level(
     Normal: :math:`r = \lceil \mu + z\sigma \rceil` with
     :math:`z = \Phi^{-1}(\mathrm{CSL})`
     (Silver, Pyke & Thomas 2017, Ch. 6). Discrete: the CSL-quantile of the
-    distribution, found by a bracketing integer search on its cdf.
+    distribution, found by a bracketing integer search on its cdf; for Poisson
+    parts usually settled by one cdf evaluation, see :mod:`spareplan.core.poisson`.
 
     Examples
     --------
@@ -315,15 +317,24 @@ def reorder_point_for_cycle_service_level(
     )
     check_fraction("cycle_service_level", target)
 
-    z = special.ndtri(target)
-    is_normal = methods == NORMAL
+    # NOTE: the inverse normal cdf is the costly step here; a single service level
+    # (the usual case) is inverted once rather than once per part.
+    z = np.broadcast_to(
+        special.ndtri(np.asarray(cycle_service_level, dtype=np.float64)), target.shape
+    )
     reorder_point = np.zeros(methods.shape, dtype=np.int64)
-    if np.any(is_normal):
-        reorder_point[is_normal] = _normal_quantile(
-            mean[is_normal], np.sqrt(variance[is_normal]), z[is_normal]
+    rows = _rows_of(methods == NORMAL)
+    if rows is not None:
+        reorder_point[rows] = _normal_quantile(
+            mean[rows], np.sqrt(variance[rows]), z[rows]
         )
-    if not np.all(is_normal):
-        rows = ~is_normal
+    rows = _rows_of(methods == POISSON)
+    if rows is not None:
+        reorder_point[rows] = poisson_quantile(
+            mean[rows], target[rows] - CDF_TOLERANCE, z[rows]
+        )
+    rows = _rows_of((methods != NORMAL) & (methods != POISSON))
+    if rows is not None:
         cdf = _cdf_function(
             methods[rows],
             mean[rows],
@@ -399,6 +410,13 @@ def bootstrap_lead_time_demand(
         drawn = np.take_along_axis(history, index, axis=1)
         total += np.where(is_whole | is_extra, drawn, 0.0)
     return total
+
+
+def _rows_of(is_row: NDArray[np.bool_]) -> slice | NDArray[np.bool_] | None:
+    """Index of the chosen rows: None if none, a view-giving slice if all."""
+    if is_row.all():
+        return slice(None)
+    return is_row if is_row.any() else None
 
 
 def _normal_quantile(mean: FloatArray, sd: FloatArray, z: FloatArray) -> IntArray:

@@ -279,16 +279,19 @@ def _forecast(
 def _run_forecast(name: str, demand: FloatArray, config: PlanConfig) -> FloatArray:
     settings = config.demand
     size, interval = settings.alpha_size, settings.alpha_interval
+    # The plan needs the next period only, not the fitted history.
     if name == "ses":
-        result = simple_exponential_smoothing(demand, size)
+        result = simple_exponential_smoothing(demand, size, return_fitted=False)
     elif name == "moving_average":
         result = moving_average(demand, settings.moving_average_periods)
     elif name == "croston":
-        result = croston(demand, size, interval)
+        result = croston(demand, size, interval, return_fitted=False)
     elif name == "sba":
-        result = syntetos_boylan_approximation(demand, size, interval)
+        result = syntetos_boylan_approximation(
+            demand, size, interval, return_fitted=False
+        )
     else:
-        result = teunter_syntetos_babai(demand, size, interval)
+        result = teunter_syntetos_babai(demand, size, interval, return_fitted=False)
     return result.next_demand_per_period
 
 

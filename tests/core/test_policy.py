@@ -153,3 +153,29 @@ def test_policy_vectorised_equals_scalar_loop():
         assert one.annual_carrying_cost[0] == pytest.approx(
             vector.annual_carrying_cost[i]
         )
+
+
+def test_cost_optimal_units_decide_and_set_the_shelf():
+    # Three insurance spares (no usage, r = 0, Q = 1 when stocked):
+    # S* = 2 -> stock, r raised to 1 so the shelf holds 2 (on hand 1 + 1 = 2);
+    # S* = 0 -> JIT even though the exposure rule says stock;
+    # NaN -> the exposure rule decides (stock).
+    spare = dict(
+        unit_cost=[100.0] * 3,
+        lead_time_days=[30.0] * 3,
+        lead_time_days_max=[30.0] * 3,
+        usage_per_day_avg=[0.0] * 3,
+        usage_per_day_max=[0.0] * 3,
+        downtime_cost_per_hour=[500.0] * 3,
+        order_cost=[np.nan] * 3,
+        quadrant=[1, 1, 1],
+    )
+    inputs = PolicyInputs(
+        **{**_inputs(**spare).__dict__, "cost_optimal_units": np.array([2, 0, np.nan])}
+    )
+    policy = stocking_policy(inputs, PolicySettings())
+    assert policy.is_stocked_simple.tolist() == [True, True, True]
+    assert policy.is_stocked.tolist() == [True, False, True]
+    assert policy.reorder_point.tolist() == [1, 0, 0]
+    assert policy.order_up_to.tolist() == [2, 0, 1]
+    assert policy.expected_on_hand.tolist() == [2.0, 0.0, 1.0]

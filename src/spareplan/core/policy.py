@@ -53,7 +53,10 @@ class PolicyInputs:
     - ``demand_per_day`` replaces ``usage_per_day_avg`` as the demand rate behind
       the lead-time demand and the order quantity (a forecast, say);
     - ``reorder_point_units`` replaces ``ceil(d L + SS)`` in quadrants that hold
-      safety stock, and the safety stock becomes ``r - d L``.
+      safety stock, and the safety stock becomes ``r - d L``;
+    - ``cost_optimal_units`` (S*, from the downtime cost model) decides stock
+      (S* >= 1) or JIT in place of the exposure rule, and a stocked part's
+      reorder point is raised to at least S* - 1 so the shelf holds S* units.
     """
 
     unit_cost: FloatArray
@@ -66,6 +69,7 @@ class PolicyInputs:
     quadrant: NDArray[np.int8]
     demand_per_day: FloatArray | None = None
     reorder_point_units: FloatArray | None = None
+    cost_optimal_units: FloatArray | None = None
 
     def demand_rate(self) -> FloatArray:
         """Demand per day behind the policy: the forecast where given."""
@@ -93,6 +97,7 @@ class StockingPolicy:
     downtime_exposure: FloatArray
     carrying_cost_per_unit_year: FloatArray
     carrying_cost_if_stocked: FloatArray
+    is_stocked_simple: NDArray[np.bool_]
     is_stocked: NDArray[np.bool_]
     safety_stock: FloatArray
     reorder_point: FloatArray
@@ -148,7 +153,17 @@ def stocking_policy(inputs: PolicyInputs, settings: PolicySettings) -> StockingP
     on_hand = expected_on_hand_units(rop, quantity, ltd)
     cost_if_stocked = on_hand * holding
 
-    is_stocked = exposure > cost_if_stocked
+    is_stocked_simple = exposure > cost_if_stocked
+    is_stocked = is_stocked_simple
+    if inputs.cost_optimal_units is not None:
+        units = np.asarray(inputs.cost_optimal_units, dtype=np.float64)
+        has_model = ~np.isnan(units)
+        is_stocked = np.where(has_model, units >= 1, is_stocked_simple)
+        is_raised = has_model & (units - 1 > rop)
+        rop = np.where(is_raised, units - 1, rop)
+        safety_stock = np.where(is_raised, rop - ltd, safety_stock)
+        on_hand = expected_on_hand_units(rop, quantity, ltd)
+
     safety_stock = np.where(is_stocked, safety_stock, 0.0)
     rop = np.where(is_stocked, rop, 0.0)
     quantity = np.where(is_stocked, quantity, 0.0)
@@ -161,6 +176,7 @@ def stocking_policy(inputs: PolicyInputs, settings: PolicySettings) -> StockingP
         downtime_exposure=exposure,
         carrying_cost_per_unit_year=holding,
         carrying_cost_if_stocked=cost_if_stocked,
+        is_stocked_simple=is_stocked_simple,
         is_stocked=is_stocked,
         safety_stock=safety_stock,
         reorder_point=rop,

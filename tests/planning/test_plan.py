@@ -68,9 +68,14 @@ def test_carpart_demand_driven_row_matches_hand_calculation(carparts):
     #   demand per day = 0.2578571 / 30.411765 = 0.0084788
     #   lead-time demand mean over 1 day = 0.0084788 -> Poisson (intermittent)
     #   target 0.95 (E): P(X <= 0) = exp(-0.0084788) = 0.991557 >= 0.95 -> r = 0
-    #   Q = ceil(30 x 0.0084788) = 1, order-up-to 1
-    #   expected on hand = 0 - 0.0084788 + 1 = 0.9915212
-    #   fill rate = 1 - E[X] / Q = 1 - 0.0084788 = 0.9915212
+    #   Downtime cost model: backorder cost b = 1,169 x 8,760 a unit-year, holding
+    #   h = 0.25 x 94.27 = 23.5675; the optimal base stock is the smallest S with
+    #   P(X <= S) >= b / (b + h) (newsvendor critical ratio, Axsaeter 2015), here
+    #   S* = 2 (P(X <= 1) = 0.999964 falls short of 0.9999977), so the shelf holds
+    #   2: r = S* - 1 = 1, Q = ceil(30 x 0.0084788) = 1, order-up-to 2.
+    #   expected on hand = 1 - 0.0084788 + 1 = 1.9915212
+    #   fill rate = 1 - E[(X - 1)^+] / Q
+    scipy_stats = pytest.importorskip("scipy.stats")
     catalogue_path, history_path = carparts
     table = plan_files(catalogue_path, history_path).table
     row = table.filter(pl.col("part_id") == "21029627").row(0, named=True)
@@ -83,17 +88,19 @@ def test_carpart_demand_driven_row_matches_hand_calculation(carparts):
     assert row["demand_per_day"] == pytest.approx(demand_per_day)
     assert row["method"] == "poisson"
     assert row["service_target"] == 0.95
-    assert (row["reorder_point"], row["order_quantity"], row["order_up_to"]) == (
-        0,
-        1,
-        1,
-    )
-    assert row["safety_stock"] == pytest.approx(-demand_per_day, abs=1e-3)
+    mean = demand_per_day  # over the 1-day lead time
+    ratio = 1169 * 8760 / (1169 * 8760 + 0.25 * 94.27)
+    assert scipy_stats.poisson.cdf(1, mean) < ratio <= scipy_stats.poisson.cdf(2, mean)
+    assert row["cost_optimal_units"] == 2
+    levels = (row["reorder_point"], row["order_quantity"], row["order_up_to"])
+    assert levels == (1, 1, 2)
+    assert row["safety_stock"] == pytest.approx(1 - mean, abs=1e-3)
     assert row["expected_cycle_service_level"] == pytest.approx(
-        math.exp(-demand_per_day)
+        scipy_stats.poisson.cdf(1, mean)
     )
-    assert row["expected_fill_rate"] == pytest.approx(1 - demand_per_day)
-    assert row["stock_value"] == pytest.approx(94.27 * (1 - demand_per_day))
+    loss = mean - 1 + scipy_stats.poisson.pmf(0, mean)  # E[(X - 1)^+]
+    assert row["expected_fill_rate"] == pytest.approx(1 - loss)
+    assert row["stock_value"] == pytest.approx(94.27 * (2 - mean))
     # The rule of thumb would hold 3 - 3/424 units on average (see above).
     assert row["stock_value_rule_of_thumb"] == pytest.approx(94.27 * (3 - 3 / 424))
 
@@ -175,8 +182,14 @@ def test_part_without_history_gets_negative_binomial_with_lead_time_spread(write
     assert scipy_stats.nbinom.cdf(expected - 1, n, p) < 0.99
     assert (row["demand_class"], row["method"]) == ("too_short", "negative_binomial")
     assert row["lead_time_demand_sd"] == pytest.approx(math.sqrt(59))
-    assert row["reorder_point"] == expected
-    assert row["safety_stock"] == pytest.approx(expected - 10)
+    # The downtime cost model (b = 1,000 x 8,760, h = 25) wants the smallest S
+    # with P(X <= S) >= b / (b + h) on the shelf, which raises r to S* - 1.
+    ratio = 1000 * 8760 / (1000 * 8760 + 25)
+    optimal = int(scipy_stats.nbinom.ppf(ratio, n, p))
+    assert row["cost_optimal_units"] == optimal
+    assert row["reorder_point"] == max(expected, optimal - 1)
+    assert row["safety_stock"] == pytest.approx(row["reorder_point"] - 10)
     assert row["expected_cycle_service_level"] == pytest.approx(
-        scipy_stats.nbinom.cdf(expected, n, p)
+        scipy_stats.nbinom.cdf(row["reorder_point"], n, p)
     )
+    assert "units minimise the expected cost of downtime" in row["reason"]

@@ -55,8 +55,9 @@ class PolicyInputs:
     - ``reorder_point_units`` replaces ``ceil(d L + SS)`` in quadrants that hold
       safety stock, and the safety stock becomes ``r - d L``;
     - ``cost_optimal_units`` (S*, from the downtime cost model) decides stock
-      (S* >= 1) or JIT in place of the exposure rule, and a stocked part's
-      reorder point is raised to at least S* - 1 so the shelf holds S* units.
+      (S* >= 1) or JIT in place of the exposure rule; in quadrants that hold
+      safety stock a stocked part's reorder point is raised to at least S* - 1,
+      so the shelf holds S* units.
     """
 
     unit_cost: FloatArray
@@ -159,7 +160,8 @@ def stocking_policy(inputs: PolicyInputs, settings: PolicySettings) -> StockingP
         units = np.asarray(inputs.cost_optimal_units, dtype=np.float64)
         has_model = ~np.isnan(units)
         is_stocked = np.where(has_model, units >= 1, is_stocked_simple)
-        is_raised = has_model & (units - 1 > rop)
+        holds = np.isin(inputs.quadrant, np.asarray(settings.safety_stock_quadrants))
+        is_raised = has_model & holds & (units - 1 > rop)
         rop = np.where(is_raised, units - 1, rop)
         safety_stock = np.where(is_raised, rop - ltd, safety_stock)
         on_hand = expected_on_hand_units(rop, quantity, ltd)

@@ -32,6 +32,7 @@ from spareplan.planning.demand import (
     model_demand,
     target_reorder_points,
 )
+from spareplan.planning.downtime import cost_columns, spares_cost_model
 from spareplan.planning.reasons import reason_expression
 from spareplan.planning.summary import PlanSummary, summarise
 from spareplan.planning.usage import attach_usage
@@ -48,6 +49,7 @@ PLAN_COLUMNS = (
     "quadrant",
     "strategy",
     "stock_decision",
+    "stock_decision_simple",
     "usage_source",
     "n_history_periods",
     "usage_per_day_avg",
@@ -65,6 +67,11 @@ PLAN_COLUMNS = (
     "downtime_exposure",
     "carrying_cost_per_unit_year",
     "carrying_cost_if_stocked",
+    "cost_optimal_units",
+    "expected_annual_cost",
+    "expected_downtime_hours_per_year",
+    "breakeven_downtime_cost_per_hour",
+    "first_spare_breakeven_downtime_cost_per_hour",
     "lead_time_demand",
     "lead_time_demand_sd",
     "method",
@@ -129,10 +136,15 @@ def plan_catalogue(
     table, usage_warnings = attach_usage(catalogue, history)
     table = _classify(table, config)
     model = model_demand(table, history, config)
-    rule_of_thumb = stocking_policy(_policy_inputs(table), _policy_settings(config))
-    policy = _demand_driven_policy(table, model, config, rule_of_thumb)
+    spares = spares_cost_model(table, model, config)
+    units = spares.cost_optimal_units.astype(np.float64)
+    rule_of_thumb = stocking_policy(
+        _policy_inputs(table, cost_optimal_units=units), _policy_settings(config)
+    )
+    policy = _demand_driven_policy(table, model, config, rule_of_thumb, units)
     table = _assemble(table, policy, config)
     table = _add_demand_columns(table, model, policy, rule_of_thumb)
+    table = table.with_columns(**cost_columns(spares))
     table = table.with_columns(reason=reason_expression(config.currency))
     table = table.select(PLAN_COLUMNS)
 
@@ -177,11 +189,16 @@ def _demand_driven_policy(
     model: DemandModel,
     config: PlanConfig,
     rule_of_thumb: StockingPolicy,
+    cost_optimal_units: np.ndarray,
 ) -> StockingPolicy:
     """The policy at the demand-driven reorder points (or the rule of thumb's)."""
     if config.demand.safety_stock_method == "rule_of_thumb":
         return rule_of_thumb
-    inputs = _policy_inputs(table, demand_per_day=model.demand_per_day)
+    inputs = _policy_inputs(
+        table,
+        demand_per_day=model.demand_per_day,
+        cost_optimal_units=cost_optimal_units,
+    )
     settings = _policy_settings(config)
     quantity, _ = candidate_order_quantity(inputs, settings)
     target = target_reorder_points(model, quantity, config.demand.service_measure)
@@ -215,7 +232,9 @@ def _add_demand_columns(
 
 
 def _policy_inputs(
-    table: pl.DataFrame, demand_per_day: np.ndarray | None = None
+    table: pl.DataFrame,
+    demand_per_day: np.ndarray | None = None,
+    cost_optimal_units: np.ndarray | None = None,
 ) -> PolicyInputs:
     return PolicyInputs(
         unit_cost=_column(table, "unit_cost"),
@@ -227,6 +246,7 @@ def _policy_inputs(
         order_cost=_column(table, "order_cost"),
         quadrant=table.get_column("quadrant").to_numpy(),
         demand_per_day=demand_per_day,
+        cost_optimal_units=cost_optimal_units,
     )
 
 
@@ -244,6 +264,9 @@ def _assemble(
     table = table.with_columns(
         stock_decision=_labels(
             pl.Series(policy.is_stocked.view(np.int8)), ("jit", "stock")
+        ),
+        stock_decision_simple=_labels(
+            pl.Series(policy.is_stocked_simple.view(np.int8)), ("jit", "stock")
         ),
         downtime_exposure=policy.downtime_exposure,
         carrying_cost_per_unit_year=policy.carrying_cost_per_unit_year,

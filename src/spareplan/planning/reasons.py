@@ -55,27 +55,62 @@ def _money(expr: pl.Expr) -> pl.Expr:
 def reason_expression(currency: str) -> pl.Expr:
     """Expression giving the ``reason`` column from a plan's numeric columns.
 
-    Needs ``quadrant``, ``stock_decision``, ``downtime_exposure`` and
+    Needs ``quadrant``, ``stock_decision``, ``cost_optimal_units``,
+    ``expected_annual_cost``, the two breakeven columns,
+    ``downtime_cost_per_hour``, ``downtime_exposure`` and
     ``carrying_cost_if_stocked``.
     """
     is_stock = pl.col("stock_decision") == "stock"
     code = 2 * (pl.col("quadrant").cast(pl.Int32) - 1) + is_stock.cast(pl.Int32)
     opening = code.replace_strict(_openings(), return_dtype=pl.String)
-    middle = (
-        pl.when(is_stock)
-        .then(pl.lit(f" {currency} of downtime, more than the "))
-        .otherwise(pl.lit(f" {currency} of downtime, no more than the "))
+    money = f" {currency}"
+    units = pl.col("cost_optimal_units")
+    optimum = pl.concat_str(
+        units.cast(pl.String),
+        pl.when(units == 1)
+        .then(pl.lit(" unit minimises"))
+        .otherwise(pl.lit(" units minimise")),
+        pl.lit(" the expected cost of downtime and carrying ("),
+        _money(pl.col("expected_annual_cost")),
+        pl.lit(f"{money} a year) and "),
+        _breakeven(
+            pl.col("breakeven_downtime_cost_per_hour"),
+            "no downtime cost would justify a further unit",
+            "a further unit would pay only above ",
+            money,
+        ),
     )
-    ending = (
-        pl.when(is_stock)
-        .then(pl.lit(f" {currency} a year it costs to carry the stock."))
-        .otherwise(pl.lit(f" {currency} a year that holding stock would cost."))
+    first = pl.concat_str(
+        _breakeven(
+            pl.col("first_spare_breakeven_downtime_cost_per_hour"),
+            "no downtime cost would justify a first spare",
+            "a first spare pays for itself only above ",
+            money,
+        ),
+        pl.lit(", against "),
+        _money(pl.col("downtime_cost_per_hour")),
+        pl.lit(f"{money} here"),
+    )
+    simple_check = pl.concat_str(
+        pl.lit("; simple check: one stockout would cost "),
+        _money(pl.col("downtime_exposure")),
+        pl.lit(f"{money} of downtime against "),
+        _money(pl.col("carrying_cost_if_stocked")),
+        pl.lit(f"{money} a year to carry the stock."),
     )
     return pl.concat_str(
-        opening,
-        pl.lit("one stockout would cost "),
-        _money(pl.col("downtime_exposure")),
-        middle,
-        _money(pl.col("carrying_cost_if_stocked")),
-        ending,
+        opening, pl.when(is_stock).then(optimum).otherwise(first), simple_check
     ).alias("reason")
+
+
+def _breakeven(expr: pl.Expr, never: str, above: str, money: str) -> pl.Expr:
+    """'... only above 1,708 EUR per downtime hour', or ``never`` when infinite."""
+    return (
+        pl.when(expr.is_infinite())
+        .then(pl.lit(never))
+        .otherwise(
+            pl.concat_str(
+                pl.lit(above), _money(expr), pl.lit(f"{money} per downtime hour")
+            )
+        )
+    )

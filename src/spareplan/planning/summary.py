@@ -29,6 +29,8 @@ class PlanSummary:
     downtime_exposure_uncovered: float
     safety_stock_value: float
     safety_stock_rule_of_thumb_value: float
+    expected_downtime_hours_per_year: float
+    n_decisions_differing_from_simple_rule: int
 
     def rows(self) -> list[tuple[str, float | int]]:
         """(label, value) pairs in reading order."""
@@ -72,6 +74,14 @@ class PlanSummary:
                 "Rule-of-thumb safety stock value (all part-sites)",
                 self.safety_stock_rule_of_thumb_value,
             ),
+            (
+                "Expected downtime hours a year (cost model)",
+                self.expected_downtime_hours_per_year,
+            ),
+            (
+                "Decisions that differ from the simple exposure rule",
+                self.n_decisions_differing_from_simple_rule,
+            ),
         ]
         return rows
 
@@ -91,6 +101,11 @@ def summarise(plan: pl.DataFrame) -> PlanSummary:
         uncovered=pl.col("downtime_exposure").filter(~is_stock).sum(),
         safety=(pl.col("safety_stock") * pl.col("unit_cost")).sum(),
         rule=(pl.col("safety_stock_rule_of_thumb") * pl.col("unit_cost")).sum(),
+        downtime_hours=pl.col("expected_downtime_hours_per_year").sum(),
+        n_differing=(
+            pl.col("stock_decision").cast(pl.String)
+            != pl.col("stock_decision_simple").cast(pl.String)
+        ).sum(),
     ).row(0, named=True)
     per_quadrant = plan.group_by("quadrant").agg(n=pl.len(), stocked=is_stock.sum())
     return PlanSummary(
@@ -108,4 +123,6 @@ def summarise(plan: pl.DataFrame) -> PlanSummary:
         downtime_exposure_uncovered=float(totals["uncovered"]),
         safety_stock_value=float(totals["safety"]),
         safety_stock_rule_of_thumb_value=float(totals["rule"]),
+        expected_downtime_hours_per_year=float(totals["downtime_hours"]),
+        n_decisions_differing_from_simple_rule=int(totals["n_differing"]),
     )

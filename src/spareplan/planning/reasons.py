@@ -108,6 +108,8 @@ def _breakeven(expr: pl.Expr, never: str, above: str, money: str) -> pl.Expr:
     return (
         pl.when(expr.is_infinite())
         .then(pl.lit(never))
+        .when(expr < 0.01)
+        .then(pl.lit(above.replace("only above ", "at any downtime cost above zero")))
         .otherwise(
             pl.concat_str(
                 pl.lit(above), _money(expr), pl.lit(f"{money} per downtime hour")

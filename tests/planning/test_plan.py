@@ -15,7 +15,15 @@ def test_plans_every_real_carpart_including_series_that_end_early(carparts):
     assert table.columns == list(PLAN_COLUMNS)
     assert (table["usage_source"] == "history").all()
     assert (table["n_history_periods"] < 51).sum() == 165
-    nulls = table.select(pl.all().exclude("order_cost", "cv2").null_count())
+    optional_inputs = (
+        "order_cost",
+        "failures_per_year",
+        "emergency_premium",
+        "emergency_lead_time_days",
+        "min_units",
+        "max_units",
+    )
+    nulls = table.select(pl.all().exclude(*optional_inputs, "cv2").null_count())
     assert nulls.sum_horizontal().item() == 0
     # CV2 needs two demands; the series with fewer are the only ones without it.
     no_cv2 = table.filter(pl.col("cv2").is_null())

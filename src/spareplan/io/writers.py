@@ -38,6 +38,8 @@ PLAN_HEADERS: dict[str, tuple[str, str | None]] = {
     "forecast_method": ("Forecast method", None),
     "forecast_per_period": ("Forecast / period", "0.000"),
     "demand_per_day": ("Demand / day (forecast)", "0.0000"),
+    "demand_sd_per_day": ("Demand sd / day", "0.0000"),
+    "lead_time_sd_days": ("Lead time sd (days)", "0.0"),
     "lead_time_days": ("Lead time (days)", "0.0"),
     "lead_time_days_max": ("Lead time max (days)", "0.0"),
     "unit_cost": ("Unit cost", "#,##0.00"),
@@ -73,6 +75,11 @@ PLAN_HEADERS: dict[str, tuple[str, str | None]] = {
     "annual_carrying_cost": ("Annual carrying cost", "#,##0.00"),
     "supplier_id": ("Supplier", None),
     "order_cost": ("Order cost", "#,##0.00"),
+    "failures_per_year": ("Failures / year", "0.00"),
+    "emergency_premium": ("Emergency premium", "#,##0.00"),
+    "emergency_lead_time_days": ("Emergency lead time (days)", "0.0"),
+    "min_units": ("Current min", "0"),
+    "max_units": ("Current max", "0"),
     "reason": ("Reason", None),
 }
 

@@ -82,6 +82,8 @@ class DemandModel:
     forecast_code: NDArray[np.int8]
     forecast_per_period: FloatArray
     demand_per_day: FloatArray
+    demand_sd_per_day: FloatArray
+    lead_time_sd_days: FloatArray
     mean_units: FloatArray
     variance_units: FloatArray
     method_code: NDArray[np.int8]
@@ -124,8 +126,9 @@ def model_demand(
         demand_per_day[has_history] = series["demand_per_day"][rows]
         sd_per_day[has_history] = series["sd_per_day"][rows]
 
+    lead_time_sd = _lead_time_sd(table, config)
     mean, variance = lead_time_demand_moments(
-        demand_per_day, sd_per_day, lead_time, _lead_time_sd(table, config)
+        demand_per_day, sd_per_day, lead_time, lead_time_sd
     )
     method_code, method_warnings = _route(table, class_code, mean, variance, config)
     recorded += method_warnings
@@ -140,6 +143,8 @@ def model_demand(
         forecast_code=forecast_code,
         forecast_per_period=per_period,
         demand_per_day=demand_per_day,
+        demand_sd_per_day=sd_per_day,
+        lead_time_sd_days=lead_time_sd,
         mean_units=mean,
         variance_units=variance,
         method_code=method_code,

@@ -147,3 +147,55 @@ def test_plan_file_gets_ordinary_permissions(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "plan.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_simulate_and_backtest_write_workbooks_and_charts(tmp_path):
+    result = _spareplan("example", "ex", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    common = ("ex/catalogue.csv", "--history", "ex/history.csv")
+    result = _spareplan(
+        "simulate",
+        *common,
+        "--days",
+        "60",
+        "--paths",
+        "5",
+        "--out",
+        "sim.xlsx",
+        "--part",
+        "P-100034",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Simulated: 60 periods x 5 path(s)" in result.stdout
+    result = _spareplan(
+        "backtest", *common, "--holdout", "6", "--out", "bt.xlsx", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Replayed: 6 periods x 1 path(s)" in result.stdout
+    sheets = pl.read_excel(tmp_path / "bt.xlsx", sheet_id=0)
+    assert {"Totals", "By decision", "By class and criticality", "Per part"} <= set(
+        sheets
+    )
+    assert set(sheets["Totals"]["policy"]) == {"recommended", "current"}
+    pictures = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert "simulation-service-vs-stock-value.png" in pictures
+    assert any(name.startswith("simulation-stock-P-100034") for name in pictures)
+
+
+def test_backtest_with_too_long_holdout_exits_2(tmp_path):
+    _spareplan("example", "ex", cwd=tmp_path)
+    result = _spareplan(
+        "backtest",
+        "ex/catalogue.csv",
+        "--history",
+        "ex/history.csv",
+        "--holdout",
+        "99",
+        "--out",
+        "bt.xlsx",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "holdout_periods must be between 1 and" in result.stderr
+    assert not (tmp_path / "bt.xlsx").exists()

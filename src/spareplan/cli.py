@@ -231,3 +231,7 @@ def _configure_logging(verbose: bool) -> None:
 def main() -> None:
     """Entry point of the ``spareplan`` console script."""
     app()
+
+
+# Registers `simulate` and `backtest` on `app`; imported last, as it uses the above.
+from spareplan import cli_evaluation  # noqa: E402, F401

@@ -104,6 +104,10 @@ class DemandConfig:
         Resampled lead-time demands per part for the empirical method.
     random_seed : int
         Seed of the generator behind the bootstrap.
+    decide_by_cost_model : bool
+        Let the downtime cost model decide stock or JIT and raise reorder points
+        to its cost-optimal units; ``false`` keeps the exposure rule and the
+        service targets alone (the cost model's figures are still reported).
     """
 
     safety_stock_method: str = "demand_driven"
@@ -122,6 +126,7 @@ class DemandConfig:
     lead_time_max_sigmas: float = 2.0
     bootstrap_samples: int = 1000
     random_seed: int = 0
+    decide_by_cost_model: bool = True
 
 
 @dataclass(frozen=True)
@@ -383,6 +388,8 @@ def _scalar(cls: type, key: str, value: Any, where: str, prefix: str) -> Any:
         return float(value)
     if annotation == "int" and is_int:
         return value
+    if annotation == "bool" and isinstance(value, bool):
+        return value
     if annotation == "str" and isinstance(value, str):
         return value
     if (
@@ -391,9 +398,12 @@ def _scalar(cls: type, key: str, value: Any, where: str, prefix: str) -> Any:
         and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
         return tuple(value)
-    expected = {"float": "a number", "int": "a whole number", "str": "a text"}.get(
-        annotation, "a list of whole numbers"
-    )
+    expected = {
+        "float": "a number",
+        "int": "a whole number",
+        "str": "a text",
+        "bool": "true or false",
+    }.get(annotation, "a list of whole numbers")
     raise ConfigError(f"{where}: {prefix + key} must be {expected}, got {value!r}")
 
 

@@ -163,6 +163,7 @@ def write_example(directory: str | Path, seed: int = 2026) -> list[Path]:
     catalogue = catalogue.with_columns(usage_per_day_avg=estimate).with_columns(
         usage_per_day_max=(pl.col("usage_per_day_avg") * 3).round(4)
     )
+    catalogue = _current_min_max(rng, catalogue, rates)
 
     paths = [directory / name for name in EXAMPLE_FILES]
     catalogue.write_csv(paths[0])
@@ -236,6 +237,20 @@ def _part_rows(
             )
         )
     return rows
+
+
+def _current_min_max(
+    rng: np.random.Generator, catalogue: pl.DataFrame, rates: np.ndarray
+) -> pl.DataFrame:
+    """Min/max as planners type them by hand: a month or so of use, rounded, plus a
+    few units, with no regard for lead time or criticality."""
+    monthly = rates * 30
+    minimum = np.maximum(np.rint(monthly * rng.uniform(0.5, 2.0, rates.size)), 1)
+    maximum = minimum + rng.integers(1, 6, rates.size)
+    return catalogue.with_columns(
+        min_units=pl.Series(minimum.astype(np.int64)),
+        max_units=pl.Series(maximum.astype(np.int64)),
+    )
 
 
 def _history(

@@ -16,7 +16,7 @@ import xlsxwriter
 
 from spareplan.errors import OutputError
 
-__all__ = ["PLAN_HEADERS", "write_plan_table"]
+__all__ = ["PLAN_HEADERS", "write_atomically", "write_plan_table"]
 
 # Column -> (readable header, Excel number format).
 PLAN_HEADERS: dict[str, tuple[str, str | None]] = {
@@ -50,9 +50,12 @@ PLAN_HEADERS: dict[str, tuple[str, str | None]] = {
     "cost_optimal_units": ("Cost-optimal units", "0"),
     "expected_annual_cost": ("Expected cost / year at optimum", "#,##0.00"),
     "expected_downtime_hours_per_year": ("Expected downtime h / year", "0.000"),
-    "breakeven_downtime_cost_per_hour": ("Next unit pays above (/ h)", "#,##0.00"),
+    "breakeven_downtime_cost_per_hour": (
+        "Next unit pays above (/ h; blank = never)",
+        "#,##0.00",
+    ),
     "first_spare_breakeven_downtime_cost_per_hour": (
-        "First spare pays above (/ h)",
+        "First spare pays above (/ h; blank = never)",
         "#,##0.00",
     ),
     "lead_time_demand": ("Lead-time demand (mean)", "0.00"),
@@ -97,7 +100,6 @@ def write_plan_table(
     sheet.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
     writers: dict[str, Callable[[Path], None]] = {
         ".csv": lambda target: table.write_csv(target),
         ".parquet": lambda target: table.write_parquet(target),
@@ -105,12 +107,23 @@ def write_plan_table(
             table, target, summary_rows or [], warnings or []
         ),
     }
+    return write_atomically(path, writers)
+
+
+def write_atomically(path: Path, writers: dict[str, Callable[[Path], None]]) -> Path:
+    """Write ``path`` with the writer of its suffix, all or nothing.
+
+    Raises
+    ------
+    OutputError
+        Unknown or missing suffix, missing folder, a folder as target, or an
+        operating-system refusal (permissions, full disk).
+    """
+    suffix = path.suffix.lower()
     if suffix not in writers:
         got = f"{suffix!r} files" if suffix else "a file without a suffix"
-        raise OutputError(
-            f"{str(path)!r}: cannot write {got}; end the name in .csv, .xlsx or "
-            ".parquet"
-        )
+        names = ", ".join(writers)
+        raise OutputError(f"{str(path)!r}: cannot write {got}; end the name in {names}")
     if not path.parent.is_dir():
         raise OutputError(
             f"{str(path)!r}: the folder {str(path.parent)!r} does not exist"
@@ -153,7 +166,11 @@ def _write_excel(
     summary_rows: list[tuple[str, float | int]],
     warnings: list[str],
 ) -> None:
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    # Excel has no infinity: a breakeven no downtime cost reaches is left blank.
+    table = table.with_columns(
+        pl.selectors.float().replace([float("inf"), float("nan")], None)
+    )
     readable = table.rename(
         {c: PLAN_HEADERS[c][0] for c in table.columns if c in PLAN_HEADERS}
     )

@@ -144,7 +144,11 @@ def plan_catalogue(
     table = _classify(table, config)
     model = model_demand(table, history, config)
     spares = spares_cost_model(table, model, config)
-    units = spares.cost_optimal_units.astype(np.float64)
+    units = (
+        spares.cost_optimal_units.astype(np.float64)
+        if config.demand.decide_by_cost_model
+        else None
+    )
     rule_of_thumb = stocking_policy(
         _policy_inputs(table, cost_optimal_units=units), _policy_settings(config)
     )
@@ -196,7 +200,7 @@ def _demand_driven_policy(
     model: DemandModel,
     config: PlanConfig,
     rule_of_thumb: StockingPolicy,
-    cost_optimal_units: np.ndarray,
+    cost_optimal_units: np.ndarray | None,
 ) -> StockingPolicy:
     """The policy at the demand-driven reorder points (or the rule of thumb's)."""
     if config.demand.safety_stock_method == "rule_of_thumb":

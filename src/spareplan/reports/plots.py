@@ -46,7 +46,13 @@ def plot_service_against_stock_value(
     axes = figure.subplots()
     values = np.asarray(curve_stock_value, dtype=float)
     fills = np.asarray(curve_fill_rate, dtype=float) * 100
-    axes.plot(values, fills, marker="o", color="#4c72b0", label="spareplan by target")
+    axes.plot(
+        values,
+        fills,
+        marker="o",
+        color="#4c72b0",
+        label="service target alone (analytic)",
+    )
     for x, y, label in zip(values, fills, curve_labels, strict=True):
         axes.annotate(label, (x, y), textcoords="offset points", xytext=(4, -12))
     markers = iter(("s", "D", "^", "v"))
@@ -56,7 +62,7 @@ def plot_service_against_stock_value(
         )
     axes.set_xlabel(f"Average stock value ({currency})")
     axes.set_ylabel("Fill rate (% of demand met from stock)")
-    axes.set_title("Service bought by stock value")
+    axes.set_title("Service bought by stock value (part-sites with a downtime cost)")
     axes.grid(True, alpha=0.3)
     axes.legend(loc="lower right")
     return _save(figure, path)

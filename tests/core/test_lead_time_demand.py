@@ -7,9 +7,10 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 from spareplan.core import lead_time_demand
+from spareplan.core._search import smallest_whole_number_meeting
 from spareplan.core.lead_time_demand import (
     EMPIRICAL,
     NEGATIVE_BINOMIAL,
@@ -84,6 +85,34 @@ def test_discrete_reorder_points_equal_scipy_quantiles() -> None:
         NEGATIVE_BINOMIAL, mean, variance, target
     )
     np.testing.assert_array_equal(negative_binomial, stats.nbinom.ppf(target, n, p))
+
+
+def test_negative_binomial_reorder_points_equal_an_exact_search() -> None:
+    # Skewed, near-Poisson and falling-back parts together; the answer must be the
+    # smallest r with I_p(n, r + 1) >= target - CDF_TOLERANCE, found by search.
+    rng = np.random.default_rng(11)
+    mean = 10 ** rng.uniform(-4, 3.5, 4000)
+    variance = mean * (1 + 10 ** rng.uniform(-6, 2, 4000))
+    variance[:40] = mean[:40]
+    target = rng.uniform(0.01, 0.9999, 4000)
+    with pytest.warns(DistributionFallbackWarning, match="40 part"):
+        result = reorder_point_for_cycle_service_level(
+            NEGATIVE_BINOMIAL, mean, variance, target
+        )
+    n, p, is_poisson = negative_binomial_parameters(mean, variance)
+    probability = target - lead_time_demand.CDF_TOLERANCE
+    expected = smallest_whole_number_meeting(
+        lambda units: (
+            np.where(
+                is_poisson,
+                special.gammaincc(units + 1.0, mean),
+                special.betainc(n, units + 1.0, p),
+            )
+            >= probability
+        ),
+        np.zeros(mean.shape),
+    )
+    np.testing.assert_array_equal(result, expected)
 
 
 def test_negative_binomial_parameters_reproduce_the_moments() -> None:

@@ -81,6 +81,18 @@ def test_negative_binomial_backorders_equal_brute_force() -> None:
         assert ours == pytest.approx(brute_force, rel=1e-9)
 
 
+def test_negative_binomial_backorders_at_fractional_and_negative_points() -> None:
+    # E[(X - r)^+] = sum over x > r of (x - r) f(x), and mean - r below zero.
+    mean, variance = 2.5, 9.0
+    n, p, _ = negative_binomial_parameters(mean, variance)
+    x = np.arange(0, 3000)
+    pmf = stats.nbinom.pmf(x, n[0], p[0])
+    for r in (-1.5, -0.25, 0.4, 2.75, 11.5):
+        brute_force = np.sum(np.maximum(x - r, 0) * pmf)
+        ours = expected_backorders_per_cycle(NEGATIVE_BINOMIAL, r, mean, variance)[0]
+        assert ours == pytest.approx(brute_force, rel=1e-11)
+
+
 def test_normal_backorders_scale_the_standard_loss() -> None:
     ours = expected_backorders_per_cycle(NORMAL, 130.0, 100.0, 400.0)[0]
     assert ours == pytest.approx(20.0 * float(standard_normal_loss(1.5)))

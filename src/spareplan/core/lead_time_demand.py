@@ -47,6 +47,7 @@ from spareplan.core._validation import (
     check_nonnegative,
     check_positive_int,
 )
+from spareplan.core.negative_binomial import negative_binomial_quantile
 from spareplan.core.poisson import poisson_quantile
 from spareplan.errors import InputError, SpareplanWarning
 
@@ -217,13 +218,7 @@ def negative_binomial_parameters(
     variance = check_nonnegative("variance_units", variance_units)
 
     mean, variance = (np.atleast_1d(a) for a in np.broadcast_arrays(mean, variance))
-    is_poisson = ~((variance > mean) & (mean > 0.0))
-    excess = np.where(is_poisson, 1.0, variance - mean)
-    n_successes = np.where(is_poisson, np.nan, mean**2 / excess)
-    success_probability = np.where(
-        is_poisson, np.nan, mean / np.where(is_poisson, 1.0, variance)
-    )
-    return n_successes, success_probability, is_poisson
+    return negative_binomial_parameters_unchecked(mean, variance)
 
 
 def achieved_cycle_service_level(
@@ -300,8 +295,10 @@ def reorder_point_for_cycle_service_level(
     Normal: :math:`r = \lceil \mu + z\sigma \rceil` with
     :math:`z = \Phi^{-1}(\mathrm{CSL})`
     (Silver, Pyke & Thomas 2017, Ch. 6). Discrete: the CSL-quantile of the
-    distribution, found by a bracketing integer search on its cdf; for Poisson
-    parts usually settled by one cdf evaluation, see :mod:`spareplan.core.poisson`.
+    distribution, found by a bracketing integer search on its cdf; Poisson and
+    negative binomial parts are mostly settled by at most one cdf evaluation and a
+    few steps along the masses, with the same answer as that search (see
+    :mod:`spareplan.core.poisson` and :mod:`spareplan.core.negative_binomial`).
 
     Examples
     --------
@@ -333,17 +330,15 @@ def reorder_point_for_cycle_service_level(
         reorder_point[rows] = poisson_quantile(
             mean[rows], target[rows] - CDF_TOLERANCE, z[rows]
         )
-    rows = _rows_of((methods != NORMAL) & (methods != POISSON))
+    rows = _rows_of((methods == NEGATIVE_BINOMIAL) | (methods == EMPIRICAL))
     if rows is not None:
-        cdf = _cdf_function(
+        reorder_point[rows] = _counting_quantile(
             methods[rows],
             mean[rows],
             variance[rows],
+            target[rows] - CDF_TOLERANCE,
+            z[rows],
             None if samples is None else samples[rows],
-        )
-        reorder_point[rows] = smallest_whole_number_meeting(
-            lambda units: cdf(units) >= target[rows] - CDF_TOLERANCE,
-            _cornish_fisher_guess(mean[rows], variance[rows], z[rows]),
         )
     return reorder_point
 
@@ -419,6 +414,42 @@ def _rows_of(is_row: NDArray[np.bool_]) -> slice | NDArray[np.bool_] | None:
     return is_row if is_row.any() else None
 
 
+def _counting_quantile(
+    methods: IntArray,
+    mean: FloatArray,
+    variance: FloatArray,
+    probability: FloatArray,
+    z: FloatArray,
+    samples: FloatArray | None,
+) -> IntArray:
+    """Smallest whole r >= 0 with cdf(r) >= probability, negative binomial or
+    empirical parts (Poisson where a negative binomial has variance <= mean)."""
+    n_successes, success_probability, is_poisson = (
+        negative_binomial_parameters_unchecked(mean, variance)
+    )
+    is_negative_binomial = methods == NEGATIVE_BINOMIAL
+    _warn_of_fallback(is_negative_binomial & is_poisson, stacklevel=4)
+    guess = _cornish_fisher_guess(mean, variance, z)
+    reorder_point = np.zeros(methods.shape, dtype=np.int64)
+
+    rows = _rows_of(is_negative_binomial & ~is_poisson)
+    if rows is not None:
+        reorder_point[rows] = negative_binomial_quantile(
+            n_successes[rows], success_probability[rows], probability[rows], guess[rows]
+        )
+    rows = _rows_of(is_negative_binomial & is_poisson)
+    if rows is not None:
+        # Same answer as a search on the Poisson cdf from any guess.
+        reorder_point[rows] = poisson_quantile(mean[rows], probability[rows], z[rows])
+    rows = _rows_of(methods == EMPIRICAL)
+    if rows is not None and samples is not None:
+        cdf = _cdf_function(methods[rows], mean[rows], variance[rows], samples[rows])
+        reorder_point[rows] = smallest_whole_number_meeting(
+            lambda units: cdf(units) >= probability[rows], guess[rows]
+        )
+    return reorder_point
+
+
 def _normal_quantile(mean: FloatArray, sd: FloatArray, z: FloatArray) -> IntArray:
     """Smallest whole r >= 0 at or above mu + z*sigma, forgiving rounding error."""
     exact = mean + z * sd
@@ -487,18 +518,11 @@ def _cdf_function(
     samples: FloatArray | None,
 ) -> Callable[[ArrayLike], FloatArray]:
     """Per-part cdf P(X <= x) evaluated on whole arrays of ``x``."""
-    n_successes, success_probability, is_poisson = negative_binomial_parameters(
-        mean, variance
+    n_successes, success_probability, is_poisson = (
+        negative_binomial_parameters_unchecked(mean, variance)
     )
     is_fallback = (methods == NEGATIVE_BINOMIAL) & is_poisson
-    if np.any(is_fallback):
-        warnings.warn(
-            f"{int(is_fallback.sum())} part(s) asked for a negative binomial have "
-            "variance <= mean and use a Poisson instead (first at index "
-            f"{int(np.flatnonzero(is_fallback)[0])})",
-            DistributionFallbackWarning,
-            stacklevel=3,
-        )
+    _warn_of_fallback(is_fallback, stacklevel=4)
     sd = np.sqrt(variance)
     normal_rows = methods == NORMAL
     poisson_rows = (methods == POISSON) | is_fallback
@@ -528,3 +552,31 @@ def _cdf_function(
         return np.where(whole < 0, 0.0, result)
 
     return cdf
+
+
+def negative_binomial_parameters_unchecked(
+    mean: FloatArray, variance: FloatArray
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """:func:`negative_binomial_parameters` of already checked 1-D moments.
+
+    Shared with :mod:`spareplan.core.service`; not part of the public API.
+    """
+    is_poisson = ~((variance > mean) & (mean > 0.0))
+    excess = np.where(is_poisson, 1.0, variance - mean)
+    n_successes = np.where(is_poisson, np.nan, mean**2 / excess)
+    success_probability = np.where(
+        is_poisson, np.nan, mean / np.where(is_poisson, 1.0, variance)
+    )
+    return n_successes, success_probability, is_poisson
+
+
+def _warn_of_fallback(is_fallback: NDArray[np.bool_], stacklevel: int) -> None:
+    """Warn that parts asked for a negative binomial use a Poisson instead."""
+    if np.any(is_fallback):
+        warnings.warn(
+            f"{int(is_fallback.sum())} part(s) asked for a negative binomial have "
+            "variance <= mean and use a Poisson instead (first at index "
+            f"{int(np.flatnonzero(is_fallback)[0])})",
+            DistributionFallbackWarning,
+            stacklevel=stacklevel,
+        )

@@ -37,8 +37,9 @@ from spareplan.core.lead_time_demand import (
     NORMAL,
     POISSON,
     broadcast_part_inputs,
-    negative_binomial_parameters,
+    negative_binomial_parameters_unchecked,
 )
+from spareplan.core.negative_binomial import negative_binomial_loss
 from spareplan.errors import InputError
 
 __all__ = [
@@ -128,8 +129,10 @@ def expected_backorders_per_cycle(
     Normal: :math:`\sigma G((r - \mu)/\sigma)`. Poisson, using
     :math:`x\,p(x; \mu) = \mu\,p(x-1; \mu)`:
     :math:`\mu\,\bar F(r-1) - r\,\bar F(r)` (Axsäter 2015, Ch. 5). Negative
-    binomial :math:`(n, p)`, using :math:`x\,p(x; n) = \mu\,p(x-1; n+1)`:
-    :math:`\mu\,\bar F_{n+1}(r-1) - r\,\bar F_n(r)`. Empirical: the sample mean.
+    binomial :math:`(n, p)`: :math:`(\mu - r)\,\bar F(r) + \mu (1 + r/n) f(r)`
+    with :math:`f` the probability mass, one incomplete beta and one mass per part
+    (derived in :func:`spareplan.core.negative_binomial.negative_binomial_loss`).
+    Empirical: the sample mean.
 
     Examples
     --------
@@ -258,8 +261,8 @@ def _loss(
 ) -> FloatArray:
     """Per-part :math:`E[(X - r)^+]` on whole arrays, each row by its method."""
     r = np.asarray(units, dtype=np.float64)
-    n_successes, success_probability, is_poisson = negative_binomial_parameters(
-        mean, variance
+    n_successes, success_probability, is_poisson = (
+        negative_binomial_parameters_unchecked(mean, variance)
     )
     sd = np.sqrt(variance)
     result = np.zeros(r.shape)
@@ -276,7 +279,7 @@ def _loss(
         result[rows] = _poisson_loss(r[rows], mean[rows])
     rows = (methods == NEGATIVE_BINOMIAL) & ~is_poisson
     if np.any(rows):
-        result[rows] = _negative_binomial_loss(
+        result[rows] = negative_binomial_loss(
             r[rows], mean[rows], n_successes[rows], success_probability[rows]
         )
     rows = methods == EMPIRICAL
@@ -299,33 +302,3 @@ def _poisson_loss(r: FloatArray, mean: FloatArray) -> FloatArray:
     """Poisson :math:`E[(X - r)^+]` for whole ``r`` (mean - r below zero)."""
     loss = mean * _poisson_survival(r - 1.0, mean) - r * _poisson_survival(r, mean)
     return np.where(r < 0, mean - r, loss)
-
-
-def _negative_binomial_survival(
-    units: FloatArray, n_successes: FloatArray, success_probability: FloatArray
-) -> FloatArray:
-    """Negative binomial :math:`P(X > x)`, 1 for x < 0, via the incomplete beta."""
-    whole = np.floor(units)
-    # P(X > x) = I_{1-p}(x + 1, n), the complement of I_p(n, x + 1) without
-    # cancellation in the far tail.
-    survival: FloatArray = np.where(
-        whole < 0,
-        1.0,
-        special.betainc(
-            np.maximum(whole, 0.0) + 1.0, n_successes, 1.0 - success_probability
-        ),
-    )
-    return survival
-
-
-def _negative_binomial_loss(
-    r: FloatArray,
-    mean: FloatArray,
-    n_successes: FloatArray,
-    success_probability: FloatArray,
-) -> FloatArray:
-    """Negative binomial :math:`E[(X - r)^+]` for whole ``r``."""
-    # Successes n + 1 keep p, so that distribution has mean (n + 1)(1 - p)/p.
-    upper = _negative_binomial_survival(r - 1.0, n_successes + 1.0, success_probability)
-    lower = _negative_binomial_survival(r, n_successes, success_probability)
-    return np.where(r < 0, mean - r, mean * upper - r * lower)

@@ -6,9 +6,11 @@ The Python API mirrors the command line::
     plan = plan_files("catalogue.csv", "history.csv")
     plan.table          # one row per part-site (polars DataFrame)
     plan.summary        # totals
+    simulate_plan(plan)                      # Monte Carlo of the policies
+    backtest_plan(catalogue, history, config)  # replay the last periods
 """
 
-from spareplan.config import PlanConfig, load_config
+from spareplan.config import DemandConfig, PlanConfig, load_config
 from spareplan.core.matrix import STRATEGIES
 from spareplan.errors import (
     ConfigError,
@@ -23,6 +25,7 @@ from spareplan.examples import write_example
 from spareplan.io.catalogue import Catalogue, read_catalogue
 from spareplan.io.history import UsageHistory, read_history
 from spareplan.io.writers import write_plan_table
+from spareplan.planning.evaluation import Evaluation, backtest_plan, simulate_plan
 from spareplan.planning.plan import PLAN_COLUMNS, Plan, plan_catalogue, plan_files
 
 __all__ = [
@@ -30,6 +33,8 @@ __all__ = [
     "STRATEGIES",
     "Catalogue",
     "ConfigError",
+    "DemandConfig",
+    "Evaluation",
     "InputError",
     "InputProblem",
     "InvalidInputError",
@@ -39,11 +44,13 @@ __all__ = [
     "SpareplanWarning",
     "UnreadableFileError",
     "UsageHistory",
+    "backtest_plan",
     "load_config",
     "plan_catalogue",
     "plan_files",
     "read_catalogue",
     "read_history",
+    "simulate_plan",
     "write_example",
     "write_plan_table",
 ]

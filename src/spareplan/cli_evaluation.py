@@ -149,8 +149,8 @@ def _print_totals(evaluation: Evaluation, currency: str) -> None:
         title=f"{kind}: {evaluation.n_periods} periods x {evaluation.n_paths} path(s)",
         title_justify="left",
     )
-    headers = ("Policy", "Decision", "Parts", "Fill", "CSL", "Stockouts")
-    headers += ("Down h", f"Stock {currency}", "Orders", "Emerg.")
+    headers: tuple[str, ...] = ("Policy", "Decision", "Parts", "Fill", "CSL")
+    headers += ("Stockouts", "Down h", f"Stock {currency}", "Orders", "Emerg.")
     for column in headers:
         is_label = column in headers[:2]
         table.add_column(

@@ -28,7 +28,7 @@ error, so a typo never silently falls back to a default::
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -348,7 +348,7 @@ def load_config(path: str | Path | None = None) -> PlanConfig:
 def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> PlanConfig:
     """Build a configuration from a parsed TOML mapping, checking every key."""
     where = f"configuration ({source})"
-    tables = {
+    tables: dict[str, Callable[[Any, str], dict[str, Any]]] = {
         "criticality": _criticality_values,
         "service_targets": _service_targets,
         "demand": _demand_values,

@@ -99,3 +99,20 @@ def test_simulated_service_of_stocked_parts_is_near_the_plan(inputs):
     # Analytic fill rates assume continuous review and an (r, Q) approximation;
     # the simulation reviews daily with gamma lead times: close, not equal.
     np.testing.assert_allclose(simulated, expected["expected_fill_rate"], atol=0.05)
+
+
+def test_backtest_runs_on_the_real_carparts_history(carparts):
+    # Hyndman et al. (2008) car parts, 51 months: plan on the first 39, replay 12.
+    catalogue_path, history_path = carparts
+    catalogue = read_catalogue(catalogue_path)
+    history = read_history(history_path)
+    evaluation, plan = backtest_plan(
+        catalogue, history, PlanConfig(), holdout_periods=12
+    )
+    assert plan.table.height == 2674
+    assert evaluation.per_part.height == 2674
+    assert evaluation.policies == ("recommended",)  # no current min/max given
+    totals = evaluation.totals.row(0, named=True)
+    assert 0 <= totals["fill_rate"] <= 1
+    # Series that ended before the holdout have no demand to replay.
+    assert evaluation.per_part["demand_units"].min() == 0

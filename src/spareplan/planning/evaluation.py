@@ -116,7 +116,7 @@ def simulate_plan(
         mean_periods=table["lead_time_days"].to_numpy(),
         sd_periods=np.nan_to_num(table["lead_time_sd_days"].to_numpy()),
     )
-    warmup = math.ceil(float(table["lead_time_days_max"].max() or 1.0))
+    warmup = math.ceil(float(np.nanmax(table["lead_time_days_max"].to_numpy())))
     results: dict[str, SimulationResult] = {}
     policies, notes = _policies(table)
     for name, (policy, rows) in policies.items():

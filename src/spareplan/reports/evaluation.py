@@ -69,11 +69,11 @@ def exchange_curve(
         planned = plan_catalogue(
             catalogue, history, replace(config, service_targets=(), demand=demand)
         ).table.filter(pl.col("downtime_cost_per_hour") > 0)
-        weight = planned["demand_per_day"]
-        values.append(float(planned["stock_value"].sum()))
+        weight = planned["demand_per_day"].to_numpy()
+        values.append(float(planned["stock_value"].to_numpy().sum()))
         total = float(weight.sum())
-        fill = (planned["expected_fill_rate"] * weight).sum() / total if total else 1.0
-        fills.append(float(fill))
+        served = float((planned["expected_fill_rate"].to_numpy() * weight).sum())
+        fills.append(served / total if total else 1.0)
     return ExchangeCurve(targets, np.asarray(values), np.asarray(fills))
 
 
@@ -147,14 +147,19 @@ def write_evaluation(
 ) -> Path:
     """Write per-part results as CSV or Parquet, or a workbook with charts (.xlsx)."""
     path.suffix.lower()
-    writers = {
-        ".csv": lambda target: evaluation.per_part.write_csv(target),
-        ".parquet": lambda target: evaluation.per_part.write_parquet(target),
-        ".xlsx": lambda target: _write_workbook(
-            evaluation, target, curve, trace_names or []
-        ),
-    }
-    return write_atomically(path, writers)
+
+    def to_csv(target: Path) -> None:
+        evaluation.per_part.write_csv(target)
+
+    def to_parquet(target: Path) -> None:
+        evaluation.per_part.write_parquet(target)
+
+    def to_workbook(target: Path) -> None:
+        _write_workbook(evaluation, target, curve, trace_names or [])
+
+    return write_atomically(
+        path, {".csv": to_csv, ".parquet": to_parquet, ".xlsx": to_workbook}
+    )
 
 
 def _write_workbook(

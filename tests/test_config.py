@@ -136,3 +136,9 @@ def test_configuration_with_byte_order_mark(tmp_path):
     path = tmp_path / "spareplan.toml"
     path.write_bytes('\ufeffcurrency = "USD"\n'.encode())
     assert load_config(path).currency == "USD"
+
+
+def test_empty_criticality_table_keeps_defaults(tmp_path):
+    path = tmp_path / "spareplan.toml"
+    path.write_text("[criticality]\n")
+    assert load_config(path).criticality_map()["v"] is True

@@ -128,12 +128,12 @@ def _report(
     currency: str,
     stem: str,
 ) -> None:
-    _guarded(write_evaluation, evaluation, out, curve, names)
     folder = plots or out.parent
     if not folder.is_dir():
         _print_error(
             "Error", SpareplanError(f"--plots folder {str(folder)!r} does not exist")
         )
+    _guarded(write_evaluation, evaluation, out, curve, names)
     pictures = write_evaluation_plots(evaluation, folder, curve, names, currency, stem)  # type: ignore[arg-type]
     _print_totals(evaluation, currency)
     for note in evaluation.notes:

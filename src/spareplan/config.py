@@ -453,6 +453,8 @@ def _criticality_values(value: Any, where: str) -> dict[str, tuple[str, ...]]:
             values[f"criticality_{level}"] = tuple(str(item) for item in items)
     # Listing only one side moves those values; the other side keeps its defaults.
     defaults = {"high": DEFAULT_HIGH_CRITICALITY, "low": DEFAULT_LOW_CRITICALITY}
+    if not values:
+        return {f"criticality_{level}": items for level, items in defaults.items()}
     for level, other in (("high", "low"), ("low", "high")):
         if f"criticality_{level}" not in values:
             moved = {v.strip().lower() for v in values[f"criticality_{other}"]}

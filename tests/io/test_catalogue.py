@@ -24,7 +24,7 @@ def test_headers_match_case_insensitively_and_ignore_spaces(write_csv):
     row = catalogue.table.row(0, named=True)
     assert (row["part_id"], row["site_id"], row["unit_cost"]) == ("P1", "A", 10.0)
     assert row["lead_time_days_max"] == 3.0  # defaults to the average
-    assert row["downtime_cost_per_hour"] == 0.0
+    assert row["downtime_cost_per_hour"] is None  # unknown, not zero
     assert row["is_high_criticality"] is True
 
 

@@ -35,15 +35,17 @@ def test_plans_every_real_carpart_including_series_that_end_early(carparts):
 
 def test_carpart_row_matches_hand_calculation(carparts):
     # Part 21029627 at DC-1: E (high), lead time 1 day (max 2), 94.27 a unit,
-    # 1,169 an hour of downtime. History: 3 units over 15 recorded months
-    # 14 recorded months (Jan-98..Feb-99 = 365 + 31 + 28 = 424 days), busiest
-    # month Jul-98 with 2 units in 31 days.
+    # 1,169 an hour of downtime. History: 3 units over 14 recorded months
+    # (Jan-98..Feb-99 = 365 + 31 + 28 = 424 days), busiest month Jul-98 with 2
+    # units in 31 days.
     #   average 3/424 = 0.0070755 a day, maximum 2/31 = 0.0645161 a day
-    #   rule-of-thumb SS = 2 x 2/31 - 1 x 3/424 = 0.1219540 -> 1 unit (quadrant 2)
-    #   reorder point = ceil(3/424 + 1) = 2; Q covers 30 days (0.21) -> 1; max 3
-    #   expected on hand = 2 - 3/424 + (1 + 1)/2 = 2.9929245
-    #   carrying if stocked = 0.25 x 94.27 x 2.9929245 = 70.5358
-    #   exposure = 1,169 x 1 x 24 = 28,056 > 70.54 -> stock
+    #   rule-of-thumb SS = 2 x 2/31 - 1 x 3/424 = 0.1219540 (quadrant 2 holds it)
+    #   reorder point = ceil(3/424 + 0.1219540) = ceil(0.1290295) = 1, so the
+    #   safety stock held is 1 - 3/424 = 0.9929245; Q covers 30 days (0.21) -> 1;
+    #   max 2
+    #   expected on hand = 1 - 3/424 + (1 + 1)/2 = 1.9929245
+    #   carrying if stocked = 0.25 x 94.27 x 1.9929245 = 46.9682
+    #   exposure = 1,169 x 1 x 24 = 28,056 > 46.97 -> stock
     catalogue_path, history_path = carparts
     config = PlanConfig(demand=DemandConfig(safety_stock_method="rule_of_thumb"))
     table = plan_files(catalogue_path, history_path, config).table
@@ -53,17 +55,17 @@ def test_carpart_row_matches_hand_calculation(carparts):
     assert row["safety_stock_rule_of_thumb"] == pytest.approx(4 / 31 - 3 / 424)
     assert (row["quadrant"], row["strategy"]) == (2, "predictive_jit")
     assert row["stock_decision"] == "stock"
-    assert (row["safety_stock"], row["reorder_point"], row["order_quantity"]) == (
+    assert row["safety_stock"] == pytest.approx(1 - 3 / 424, abs=1e-3)
+    assert (row["reorder_point"], row["order_quantity"], row["order_up_to"]) == (
+        1,
         1,
         2,
-        1,
     )
-    assert row["order_up_to"] == 3
     assert row["downtime_exposure"] == pytest.approx(28_056.0)
-    assert row["carrying_cost_if_stocked"] == pytest.approx(70.5358, abs=1e-4)
-    assert row["stock_value"] == pytest.approx(94.27 * (3 - 3 / 424))
+    assert row["carrying_cost_if_stocked"] == pytest.approx(46.9682, abs=1e-4)
+    assert row["stock_value"] == pytest.approx(94.27 * (2 - 3 / 424))
     assert "28,056 EUR of downtime" in row["reason"]
-    assert "70.54 EUR a year" in row["reason"]
+    assert "46.97 EUR a year" in row["reason"]
 
 
 def test_carpart_demand_driven_row_matches_hand_calculation(carparts):
@@ -109,8 +111,8 @@ def test_carpart_demand_driven_row_matches_hand_calculation(carparts):
     loss = mean - 1 + scipy_stats.poisson.pmf(0, mean)  # E[(X - 1)^+]
     assert row["expected_fill_rate"] == pytest.approx(1 - loss)
     assert row["stock_value"] == pytest.approx(94.27 * (2 - mean))
-    # The rule of thumb would hold 3 - 3/424 units on average (see above).
-    assert row["stock_value_rule_of_thumb"] == pytest.approx(94.27 * (3 - 3 / 424))
+    # The rule of thumb would hold 2 - 3/424 units on average (see above).
+    assert row["stock_value_rule_of_thumb"] == pytest.approx(94.27 * (2 - 3 / 424))
 
 
 def test_history_takes_precedence_over_usage_columns_and_warns_without_either(
@@ -201,3 +203,36 @@ def test_part_without_history_gets_negative_binomial_with_lead_time_spread(write
         scipy_stats.nbinom.cdf(row["reorder_point"], n, p)
     )
     assert "units minimise the expected cost of downtime" in row["reason"]
+
+
+def test_blank_history_row_falls_back_to_catalogue_usage(write_csv):
+    # The wide history lists P1 with no recorded month: no history at all, so the
+    # catalogue's 2 a day stands (it must not become zero demand).
+    catalogue = write_csv(
+        "part_id,site_id,unit_cost,criticality,lead_time_days,"
+        "downtime_cost_per_hour,usage_per_day_avg\nP1,A,100,V,30,500,2\n"
+    )
+    history = write_csv("part_id,site_id,Jan-24,Feb-24\nP1,A,,\n", "usage.csv")
+    row = plan_files(catalogue, history).table.row(0, named=True)
+    assert row["usage_source"] == "catalogue"
+    assert row["demand_per_day"] == 2.0
+    assert row["lead_time_demand"] == 60.0
+    assert row["stock_decision"] == "stock"
+
+
+def test_unknown_downtime_cost_holds_critical_parts_to_their_target(write_csv):
+    # No downtime column: economics cannot decide. The vital part (2 a day) is held
+    # to its 0.99 target; the desirable part without use is not held; a warning
+    # says why.
+    catalogue = write_csv(
+        "part_id,site_id,unit_cost,criticality,lead_time_days,usage_per_day_avg\n"
+        "P1,A,100,V,10,2\nP2,A,100,D,10,0\n"
+    )
+    plan = plan_files(catalogue)
+    first, second = plan.table.iter_rows(named=True)
+    assert first["stock_decision"] == "stock" and first["service_target"] == 0.99
+    assert first["expected_cycle_service_level"] >= 0.99
+    assert second["stock_decision"] == "jit"
+    assert first["downtime_exposure"] is None
+    assert "no downtime cost is given" in first["reason"]
+    assert any("2 part-sites have no downtime cost" in str(w) for w in plan.warnings)

@@ -152,19 +152,13 @@ def stocking_policy(inputs: PolicyInputs, settings: PolicySettings) -> StockingP
     rop, safety_stock = _candidate_reorder_point(inputs, settings, rule_ss, ltd)
     quantity, rule = candidate_order_quantity(inputs, settings)
     on_hand = expected_on_hand_units(rop, quantity, ltd)
-    cost_if_stocked = on_hand * holding
-
-    is_stocked_simple = exposure > cost_if_stocked
+    is_stocked_simple = _simple_decision(inputs, exposure, on_hand * holding)
     is_stocked = is_stocked_simple
     if inputs.cost_optimal_units is not None:
-        units = np.asarray(inputs.cost_optimal_units, dtype=np.float64)
-        has_model = ~np.isnan(units)
-        is_stocked = np.where(has_model, units >= 1, is_stocked_simple)
-        holds = np.isin(inputs.quadrant, np.asarray(settings.safety_stock_quadrants))
-        is_raised = has_model & holds & (units - 1 > rop)
-        rop = np.where(is_raised, units - 1, rop)
-        safety_stock = np.where(is_raised, rop - ltd, safety_stock)
+        is_stocked, rop = _cost_model_decision(inputs, settings, is_stocked, rop)
+        safety_stock = np.where(rop > ltd + safety_stock, rop - ltd, safety_stock)
         on_hand = expected_on_hand_units(rop, quantity, ltd)
+    cost_if_stocked = on_hand * holding
 
     safety_stock = np.where(is_stocked, safety_stock, 0.0)
     rop = np.where(is_stocked, rop, 0.0)
@@ -191,6 +185,34 @@ def stocking_policy(inputs: PolicyInputs, settings: PolicySettings) -> StockingP
     )
 
 
+def _simple_decision(
+    inputs: PolicyInputs, exposure: FloatArray, cost_if_stocked: FloatArray
+) -> NDArray[np.bool_]:
+    """Stock where one stockout's downtime costs more than a year's carrying.
+
+    Without a downtime cost (NaN) economics cannot decide: a part is held to its
+    service level when it is critical (quadrants 1 and 2) or used at all.
+    """
+    is_unknown = np.isnan(exposure)
+    by_use = (inputs.quadrant <= 2) | (inputs.demand_rate() > 0)
+    return np.where(is_unknown, by_use, exposure > cost_if_stocked)
+
+
+def _cost_model_decision(
+    inputs: PolicyInputs,
+    settings: PolicySettings,
+    is_stocked_simple: NDArray[np.bool_],
+    rop: FloatArray,
+) -> tuple[NDArray[np.bool_], FloatArray]:
+    """Stock where S* >= 1; raise r to S* - 1 where the strategy holds safety stock."""
+    units = np.asarray(inputs.cost_optimal_units, dtype=np.float64)
+    has_model = ~np.isnan(units)
+    is_stocked = np.where(has_model, units >= 1, is_stocked_simple)
+    holds = np.isin(inputs.quadrant, np.asarray(settings.safety_stock_quadrants))
+    is_raised = has_model & holds & (units - 1 > rop)
+    return is_stocked, np.where(is_raised, units - 1, rop)
+
+
 def _candidate_reorder_point(
     inputs: PolicyInputs,
     settings: PolicySettings,
@@ -199,8 +221,10 @@ def _candidate_reorder_point(
 ) -> tuple[FloatArray, FloatArray]:
     """Reorder point and safety stock a stocked part would hold, by its quadrant."""
     holds = np.isin(inputs.quadrant, np.asarray(settings.safety_stock_quadrants))
-    safety_stock = np.where(holds, reorder_point(0.0, rule_ss), 0.0)
-    rop = reorder_point(ltd, safety_stock)
+    # r = ceil(d L + SS): rounded once, so the safety stock is what r leaves over
+    # the lead-time demand.
+    rop = reorder_point(ltd, np.where(holds, rule_ss, 0.0))
+    safety_stock = np.where(holds, rop - ltd, 0.0)
     if inputs.reorder_point_units is not None:
         override = np.asarray(inputs.reorder_point_units, dtype=np.float64)
         use = holds & ~np.isnan(override)

@@ -18,7 +18,8 @@ REQUIRED_COLUMNS = ("part_id", "unit_cost", "criticality", "lead_time_days")
 TEXT_COLUMNS = ("description", "supplier_id", "lead_time_demand_method")
 # Optional numeric columns: name -> default where the column or cell is empty.
 OPTIONAL_NUMBERS: dict[str, float | None] = {
-    "downtime_cost_per_hour": 0.0,
+    # NOTE: no default: an unknown downtime cost is not a zero one (see policy).
+    "downtime_cost_per_hour": None,
     "on_hand_units": 0.0,
     "on_order_units": 0.0,
     "order_cost": None,

@@ -12,10 +12,10 @@ import polars as pl
 
 from spareplan.config import PlanConfig
 from spareplan.core.cost_model import CostOptimalSpares, cost_optimal_spares
-from spareplan.core.lead_time_demand import NEGATIVE_BINOMIAL
+from spareplan.core.lead_time_demand import NEGATIVE_BINOMIAL, NORMAL
 from spareplan.planning.demand import DemandModel
 
-__all__ = ["DAYS_PER_YEAR", "cost_columns", "spares_cost_model"]
+__all__ = ["DAYS_PER_YEAR", "cost_columns", "deciding_units", "spares_cost_model"]
 
 DAYS_PER_YEAR = 365.0
 
@@ -28,22 +28,31 @@ def spares_cost_model(
     demand_per_year = np.where(
         np.isnan(failures), model.demand_per_day * DAYS_PER_YEAR, failures
     )
-    # With failures_per_year the lead-time variance of the history no longer fits.
-    variance = np.where(
-        (model.method_code == NEGATIVE_BINOMIAL) & np.isnan(failures),
-        model.variance_units,
-        np.nan,
+    # The cost model counts units in resupply with the law the reorder point uses:
+    # negative binomial where the router chose it, and for parts modelled as normal
+    # whose spread exceeds a Poisson's; Poisson otherwise. With failures_per_year
+    # the history's variance no longer fits.
+    is_wide = (model.method_code == NEGATIVE_BINOMIAL) | (
+        (model.method_code == NORMAL) & (model.variance_units > model.mean_units)
     )
+    variance = np.where(is_wide & np.isnan(failures), model.variance_units, np.nan)
+    downtime = _numbers(table, "downtime_cost_per_hour")
     return cost_optimal_spares(
         demand_per_year=demand_per_year,
         lead_time_days=table.get_column("lead_time_days").to_numpy(),
         holding_cost_per_unit_year=table.get_column("unit_cost").to_numpy()
         * config.carrying_rate_per_year,
-        downtime_cost_per_hour=table.get_column("downtime_cost_per_hour").to_numpy(),
+        downtime_cost_per_hour=np.nan_to_num(downtime, nan=0.0),
         emergency_premium=_numbers(table, "emergency_premium"),
         emergency_lead_time_days=_numbers(table, "emergency_lead_time_days"),
         lead_time_demand_variance=variance,
     )
+
+
+def deciding_units(table: pl.DataFrame, spares: CostOptimalSpares) -> np.ndarray:
+    """S* where the cost model may decide: NaN where no downtime cost is given."""
+    is_known = table.get_column("downtime_cost_per_hour").is_not_null().to_numpy()
+    return np.where(is_known, spares.cost_optimal_units, np.nan)
 
 
 def cost_columns(spares: CostOptimalSpares) -> dict[str, np.ndarray]:

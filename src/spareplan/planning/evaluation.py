@@ -130,7 +130,9 @@ def simulate_plan(
             n_warmup_periods=warmup,
             initial_on_hand_units=policy.order_up_to_units,
             unit_cost=table["unit_cost"].to_numpy()[rows],
-            downtime_cost_per_hour=table["downtime_cost_per_hour"].to_numpy()[rows],
+            downtime_cost_per_hour=np.nan_to_num(
+                table["downtime_cost_per_hour"].to_numpy()[rows]
+            ),
             emergency_lead_time_periods=table["emergency_lead_time_days"]
             .fill_null(np.nan)
             .to_numpy()[rows],
@@ -206,7 +208,9 @@ def backtest_plan(
             rng=np.random.default_rng(0),
             initial_on_hand_units=policy.order_up_to_units,
             unit_cost=table["unit_cost"].to_numpy()[rows],
-            downtime_cost_per_hour=table["downtime_cost_per_hour"].to_numpy()[rows],
+            downtime_cost_per_hour=np.nan_to_num(
+                table["downtime_cost_per_hour"].to_numpy()[rows]
+            ),
             period_days=days_per_period,
             return_trace_parts=_local_rows(rows, trace_rows),
             part_ids=table["part_id"].gather(rows).to_list(),

@@ -32,7 +32,11 @@ from spareplan.planning.demand import (
     model_demand,
     target_reorder_points,
 )
-from spareplan.planning.downtime import cost_columns, spares_cost_model
+from spareplan.planning.downtime import (
+    cost_columns,
+    deciding_units,
+    spares_cost_model,
+)
 from spareplan.planning.reasons import reason_expression
 from spareplan.planning.summary import PlanSummary, summarise
 from spareplan.planning.usage import attach_usage
@@ -145,9 +149,7 @@ def plan_catalogue(
     model = model_demand(table, history, config)
     spares = spares_cost_model(table, model, config)
     units = (
-        spares.cost_optimal_units.astype(np.float64)
-        if config.demand.decide_by_cost_model
-        else None
+        deciding_units(table, spares) if config.demand.decide_by_cost_model else None
     )
     rule_of_thumb = stocking_policy(
         _policy_inputs(table, cost_optimal_units=units), _policy_settings(config)
@@ -160,7 +162,7 @@ def plan_catalogue(
     table = table.select(PLAN_COLUMNS)
 
     warnings = (*catalogue.warnings, *(history.warnings if history else ()))
-    warnings += (*usage_warnings, *model.warnings)
+    warnings += (*usage_warnings, *model.warnings, *_unknown_downtime(catalogue))
     summary = summarise(table)
     logger.info(
         "planned %d part-sites (%d stocked) in %.2f s with %d warnings",
@@ -170,6 +172,22 @@ def plan_catalogue(
         len(warnings),
     )
     return Plan(table, summary, warnings, config)
+
+
+def _unknown_downtime(catalogue: Catalogue) -> tuple[InputProblem, ...]:
+    n_unknown = catalogue.table.get_column("downtime_cost_per_hour").null_count()
+    if n_unknown == 0:
+        return ()
+    return (
+        InputProblem(
+            file=catalogue.file,
+            column="downtime_cost_per_hour",
+            message=f"{n_unknown} part-sites have no downtime cost: they are held to "
+            "their service target where critical or used, not decided by economics; "
+            "give downtime_cost_per_hour to let the cost model decide",
+            severity="warning",
+        ),
+    )
 
 
 def _classify(table: pl.DataFrame, config: PlanConfig) -> pl.DataFrame:
@@ -281,7 +299,7 @@ def _assemble(
         stock_decision_simple=_labels(
             pl.Series(policy.is_stocked_simple.view(np.int8)), ("jit", "stock")
         ),
-        downtime_exposure=policy.downtime_exposure,
+        downtime_exposure=pl.Series(policy.downtime_exposure).fill_nan(None),
         carrying_cost_per_unit_year=policy.carrying_cost_per_unit_year,
         carrying_cost_if_stocked=policy.carrying_cost_if_stocked,
         lead_time_demand=policy.lead_time_demand,

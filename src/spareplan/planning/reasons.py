@@ -98,8 +98,28 @@ def reason_expression(currency: str) -> pl.Expr:
         _money(pl.col("carrying_cost_if_stocked")),
         pl.lit(f"{money} a year to carry the stock."),
     )
+    is_unknown = pl.col("downtime_cost_per_hour").is_null()
+    unknown = (
+        pl.when(is_stock)
+        .then(
+            pl.concat_str(
+                pl.lit(
+                    "no downtime cost is given and it is critical or in use, so "
+                    "it is held to its "
+                ),
+                (pl.col("service_target") * 100).round(1).cast(pl.String),
+                pl.lit(" % service target."),
+            )
+        )
+        .otherwise(
+            pl.lit("no downtime cost is given and it is neither critical nor in use.")
+        )
+    )
+    known = pl.concat_str(
+        pl.when(is_stock).then(optimum).otherwise(first), simple_check
+    )
     return pl.concat_str(
-        opening, pl.when(is_stock).then(optimum).otherwise(first), simple_check
+        opening, pl.when(is_unknown).then(unknown).otherwise(known)
     ).alias("reason")
 
 

@@ -78,8 +78,14 @@ def _join_history(
     table = table.drop(
         "history_avg", "history_max", "n_history_periods", "history_index"
     ).join(measured, on=keys, how="left", maintain_order="left")
+    # A series with no recorded period is no history: its part falls back to the
+    # catalogue's usage columns.
+    table = table.with_columns(pl.col("n_history_periods").fill_null(0))
     table = table.with_columns(
-        pl.col("n_history_periods").fill_null(0), pl.col("history_index").fill_null(-1)
+        pl.when(pl.col("n_history_periods") > 0)
+        .then(pl.col("history_index"))
+        .otherwise(-1)
+        .alias("history_index")
     )
     unmatched = measured.join(table.select(keys), on=keys, how="anti")
     return table, unmatched.get_column("part_id").to_list()

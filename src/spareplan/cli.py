@@ -235,3 +235,6 @@ def main() -> None:
 
 # Registers `simulate` and `backtest` on `app`; imported last, as it uses the above.
 from spareplan import cli_evaluation  # noqa: E402, F401
+from spareplan.cli_store import register_store_commands  # noqa: E402
+
+register_store_commands(app)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the stock store, run by ``upgrade_store``."""

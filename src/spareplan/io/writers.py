@@ -39,7 +39,7 @@ PLAN_HEADERS: dict[str, tuple[str, str | None]] = {
     "forecast_per_period": ("Forecast / period", "0.000"),
     "demand_per_day": ("Demand / day (forecast)", "0.0000"),
     "demand_sd_per_day": ("Demand sd / day", "0.0000"),
-    "lead_time_sd_days": ("Lead time sd (days)", "0.0"),
+    "lead_time_days_sd": ("Lead time sd (days)", "0.0"),
     "lead_time_days": ("Lead time (days)", "0.0"),
     "lead_time_days_max": ("Lead time max (days)", "0.0"),
     "unit_cost": ("Unit cost", "#,##0.00"),
@@ -100,8 +100,10 @@ def write_plan_table(
     sheet.
     """
     path = Path(path)
+    # An ERP reads "inf" as text: a breakeven no downtime cost reaches is blank.
+    finite = table.with_columns(pl.selectors.float().replace([float("inf")], None))
     writers: dict[str, Callable[[Path], None]] = {
-        ".csv": lambda target: table.write_csv(target),
+        ".csv": lambda target: finite.write_csv(target),
         ".parquet": lambda target: table.write_parquet(target),
         ".xlsx": lambda target: _write_excel(
             table, target, summary_rows or [], warnings or []

@@ -114,7 +114,7 @@ def simulate_plan(
     )
     lead_time = RandomLeadTime(
         mean_periods=table["lead_time_days"].to_numpy(),
-        sd_periods=np.nan_to_num(table["lead_time_sd_days"].to_numpy()),
+        sd_periods=np.nan_to_num(table["lead_time_days_sd"].to_numpy()),
     )
     warmup = math.ceil(float(np.nanmax(table["lead_time_days_max"].to_numpy())))
     results: dict[str, SimulationResult] = {}

@@ -238,3 +238,4 @@ from spareplan import cli_evaluation  # noqa: E402, F401
 from spareplan.cli_store import register_store_commands  # noqa: E402
 
 register_store_commands(app)
+from spareplan import cli_multisite  # noqa: E402, F401

@@ -381,6 +381,12 @@ def replenish_command(
         )
     with _store(db) as engine:
         result = replenish(engine, user=_user(user), site_id=site_id)
+    if result.transfers.height:
+        _print_table(
+            f"{result.transfers.height} transfers proposed before buying "
+            "(book them with 'spareplan transfer')",
+            result.transfers,
+        )
     if result.n_lines == 0:
         console.print("Nothing is at or below its reorder point; no requisition.")
         return

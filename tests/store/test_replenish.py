@@ -114,3 +114,30 @@ def test_override_must_keep_order_up_to_above_reorder_point(engine: Engine) -> N
         set_override(engine, "P-1", "PLANT-A", user="p", reorder_point=9, order_up_to=4)
     with pytest.raises(LedgerValueError, match=r"reorder_point must be >= 0, got -1"):
         set_override(engine, "P-1", "PLANT-A", user="p", reorder_point=-1)
+
+
+def test_sister_site_stock_above_its_reorder_point_is_transferred_before_buying(
+    levelled: Engine,
+) -> None:
+    # P-1 at PLANT-A: position 5 <= reorder point 5, short 12 - 5 = 7 of its max.
+    # PLANT-B holds 9 with reorder point 2: it can give 9 - 2 = 7 and stay at its
+    # own reorder point, so nothing is bought for P-1.
+    set_override(
+        levelled, "P-1", "PLANT-B", user="planner", reorder_point=2, order_up_to=9
+    )
+    receive(levelled, "P-1", "PLANT-B", 9, user="clerk", reference="DN-1")
+    result = replenish(levelled, user="buyer")
+    assert result.transfers.rows() == [("P-1", "PLANT-B", "PLANT-A", 7.0)]
+    assert "P-1" not in result.lines["part_id"].to_list()
+
+
+def test_a_donor_is_never_taken_below_its_reorder_point(levelled: Engine) -> None:
+    # PLANT-B holds 6 with reorder point 2: only 4 can go, and P-1 at PLANT-A is
+    # then at position 9 > 5, so no purchase either.
+    set_override(
+        levelled, "P-1", "PLANT-B", user="planner", reorder_point=2, order_up_to=9
+    )
+    receive(levelled, "P-1", "PLANT-B", 6, user="clerk", reference="DN-1")
+    result = replenish(levelled, user="buyer")
+    assert result.transfers.rows() == [("P-1", "PLANT-B", "PLANT-A", 4.0)]
+    assert "P-1" not in result.lines["part_id"].to_list()

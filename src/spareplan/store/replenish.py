@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, literal, select
+from sqlalchemy import Connection, Engine, Select, insert, literal, select
 
+from spareplan.core.pooling import recommend_transfer
 from spareplan.errors import OutputError
 from spareplan.store.checks import require_text, utc_now
 from spareplan.store.engine import read_transaction, write_transaction
@@ -77,6 +79,7 @@ class ReplenishResult:
 
     n_requisitions: int
     lines: pl.DataFrame
+    transfers: pl.DataFrame = field(default_factory=lambda: _empty_transfers())
 
     @property
     def n_lines(self) -> int:
@@ -118,7 +121,8 @@ def replenish(
     now = at or utc_now()
     with write_transaction(engine, lock_store=True) as connection:
         logger.debug("replenish: reading positions")
-        needs = _order_quantities(_needs(connection, site_id))
+        needs, transfers = _transfers_first(connection, _needs(connection, site_id))
+        needs = _order_quantities(needs)
         lines = _write_requisitions(connection, needs, user, now)
     n_requisitions = lines.get_column("requisition").n_unique() if lines.height else 0
     logger.info(
@@ -127,7 +131,7 @@ def replenish(
         lines.height,
         time.perf_counter() - started,
     )
-    return ReplenishResult(n_requisitions, lines)
+    return ReplenishResult(n_requisitions, lines, transfers)
 
 
 def _needs(connection: Connection, site_id: str | None) -> pl.DataFrame:
@@ -192,6 +196,114 @@ def _order_quantities(needs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(None, dtype=pl.String))
         .otherwise(pl.col("supplier_id")),
     )
+
+
+def _transfers_first(
+    connection: Connection, needs: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Cover needs from sister sites' stock above their reorder point first.
+
+    Transfers cover the shortfall up to the order-up-to level; a need whose
+    position then rises above its reorder point is dropped, the rest are bought
+    up to the order-up-to level (minimum and multiple applied afterwards).
+    Returns those needs and the proposed transfers. Transfers are proposals: they
+    are booked, as stock movements, when the planner runs ``spareplan transfer``;
+    until then the next run proposes them again rather than buying.
+    """
+    if needs.height == 0:
+        return needs, _empty_transfers()
+    parts = needs.get_column("part_id").unique().to_list()
+    # TODO(#6): the store keeps no site-to-site transfer times yet; every sister
+    # site counts as equally near, so donors are taken largest surplus first.
+    stock = pl.DataFrame(
+        [tuple(row) for row in connection.execute(_stock_of(parts)).all()],
+        schema={
+            "part_id": pl.String,
+            "site_id": pl.String,
+            "on_hand_units": pl.Float64,
+            "reorder_point": pl.Float64,
+        },
+        orient="row",
+    )
+    donors = stock.filter(pl.col("on_hand_units") - pl.col("reorder_point") >= 1)
+    if donors.height == 0:
+        return needs, _empty_transfers()
+
+    proposals = []
+    covered = np.zeros(needs.height)
+    for index, need in enumerate(needs.iter_rows(named=True)):
+        sites = stock.filter(pl.col("part_id") == need["part_id"])
+        if sites.height < 2:
+            continue
+        names = sites.get_column("site_id").to_list()
+        short = names.index(need["site_id"])
+        hours = np.where(np.arange(len(names)) == short, np.inf, 24.0)
+        advice = recommend_transfer(
+            short_site=short,
+            shortfall_units=int(
+                np.ceil(need["order_up_to"] - need["inventory_position_units"])
+            ),
+            on_hand_units=sites.get_column("on_hand_units").to_numpy(),
+            reorder_point=np.nan_to_num(sites.get_column("reorder_point").to_numpy()),
+            transfer_hours=hours,
+        )
+        for donor, units in enumerate(advice.transfer_units):
+            if units > 0:
+                proposals.append(
+                    (need["part_id"], names[donor], need["site_id"], float(units))
+                )
+                covered[index] += units
+        stock = _take(stock, need["part_id"], names, advice.transfer_units)
+    position = pl.col("inventory_position_units")
+    left = needs.with_columns(position + pl.Series(covered)).filter(
+        (position <= pl.col("reorder_point")) & (pl.col("order_up_to") > position)
+    )
+    transfers = (
+        pl.DataFrame(proposals, schema=_TRANSFER_SCHEMA, orient="row")
+        if proposals
+        else _empty_transfers()
+    )
+    return left, transfers
+
+
+def _stock_of(parts: list[str]) -> Select[Any]:
+    positions = positions_query().subquery("positions")
+    return select(
+        positions.c.part_id,
+        positions.c.site_id,
+        positions.c.on_hand_units,
+        positions.c.reorder_point,
+    ).where(positions.c.part_id.in_(parts))
+
+
+def _take(
+    stock: pl.DataFrame, part_id: str, sites: list[str], units: np.ndarray
+) -> pl.DataFrame:
+    """Stock after the donors of ``part_id`` gave ``units`` (for the next need)."""
+    given = pl.DataFrame({"site_id": sites, "given": units.astype(np.float64)})
+    return (
+        stock.join(
+            given.with_columns(part_id=pl.lit(part_id)),
+            on=["part_id", "site_id"],
+            how="left",
+        )
+        .with_columns(
+            on_hand_units=pl.col("on_hand_units") - pl.col("given").fill_null(0.0)
+        )
+        .drop("given")
+    )
+
+
+_TRANSFER_SCHEMA = {
+    "part_id": pl.String,
+    "from_site_id": pl.String,
+    "to_site_id": pl.String,
+    "quantity_units": pl.Float64,
+}
+
+
+def _empty_transfers() -> pl.DataFrame:
+    return pl.DataFrame(schema=_TRANSFER_SCHEMA)
 
 
 def _write_requisitions(

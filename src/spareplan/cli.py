@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from spareplan.cli_support import console, errors, guarded, print_error
 from spareplan.config import load_config
-from spareplan.errors import InvalidInputError, SpareplanError
+from spareplan.errors import SpareplanError
 from spareplan.examples import write_example
 from spareplan.io.catalogue import read_catalogue
 from spareplan.io.history import read_history
@@ -32,11 +31,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-console = Console()
-errors = Console(stderr=True)
 
-T = TypeVar("T")
-EXIT_BAD_INPUT = 2
 _WARNINGS_SHOWN = 15
 CatalogueArg = Annotated[
     Path, typer.Argument(help="Catalogue: .csv, .xlsx or .parquet")
@@ -146,21 +141,9 @@ def _refuse_overwriting_input(out: Path, *inputs: Path | None) -> None:
             )
 
 
-def _guarded(function: Callable[..., T], *args: Any) -> T:
-    """Call ``function``; on bad input print the problems and exit with 2."""
-    try:
-        return function(*args)
-    except InvalidInputError as error:
-        _print_error("Invalid input", error)
-    except SpareplanError as error:
-        _print_error("Error", error)
-
-
-def _print_error(label: str, error: Exception) -> NoReturn:
-    # The message quotes the user's own cells; they must never be read as markup.
-    errors.print(f"[bold red]{label}[/]: ", end="")
-    errors.print(str(error), markup=False, highlight=False)
-    raise typer.Exit(EXIT_BAD_INPUT)
+# Shared with the other command modules, which import them from here too.
+_guarded = guarded
+_print_error = print_error
 
 
 def _print_summary(result: Plan, out: Path) -> None:

@@ -14,16 +14,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from spareplan.cli_support import console, errors, guarded, print_error
 from spareplan.config import load_config
 from spareplan.errors import InvalidInputError, SpareplanError
 from spareplan.planning.plan import plan_files
@@ -52,12 +52,9 @@ from spareplan.store.engine import DATABASE_URL_VARIABLE, describe_url
 __all__ = ["db_app", "emergency_app", "register_store_commands", "store_app"]
 
 logger = logging.getLogger(__name__)
-EXIT_BAD_INPUT = 2
 EXIT_DATABASE = 1
 _ROWS_SHOWN = 50
 
-console = Console()
-errors = Console(stderr=True)
 
 db_app = typer.Typer(
     help="Create the stock database and import catalogues and plans into it.",
@@ -507,19 +504,8 @@ def _store(url: str | None) -> Iterator[Engine]:
             engine.dispose()
 
 
-def _guarded(function: Callable[..., Any], *args: Any) -> Any:
-    try:
-        return function(*args)
-    except InvalidInputError as error:
-        _print_error("Invalid input", error)
-    except SpareplanError as error:
-        _print_error("Error", error)
-
-
-def _print_error(label: str, error: Exception) -> NoReturn:
-    errors.print(f"[bold red]{label}[/]: ", end="")
-    errors.print(str(error), markup=False, highlight=False)
-    raise typer.Exit(EXIT_BAD_INPUT)
+_guarded = guarded
+_print_error = print_error
 
 
 def _user(user: str | None) -> str:

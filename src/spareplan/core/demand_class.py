@@ -28,6 +28,10 @@ Conventions
   demand (CV2 undefined) is classed on ADI alone with CV2 taken below the cut-off,
   so in practice ``intermittent``: one size carries no evidence of size variability.
 
+Where numba is installed, the counts and CV2 come from a compiled loop over each
+series that adds in numpy's pairwise order, so the results are the same to the
+last bit as numpy's (see :mod:`spareplan.core._numba_kernels`).
+
 References
 ----------
 Syntetos, A. A., Boylan, J. E. & Croston, J. D. (2005). On the categorization of
@@ -42,6 +46,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from spareplan.core._kernels import compiled_kernels_are_used, count_demand
 from spareplan.core._validation import (
     check_demand_matrix_with_gaps,
     check_positive_int,
@@ -178,19 +183,12 @@ def classify_demand(
     if cv2_ddof not in (0, 1):
         raise InputError(f"`cv2_ddof` must be 0 or 1, got {cv2_ddof!r}")
 
-    n_series, n_periods = demand_matrix.shape
-    n_recorded = np.full(n_series, n_periods, dtype=np.int64)
-    n_demand = np.empty(n_series, dtype=np.int64)
-    cv2 = np.empty(n_series)
-    for start in range(0, n_series, _BLOCK_SERIES):
-        rows = slice(start, start + _BLOCK_SERIES)
-        block = np.ascontiguousarray(demand_matrix[rows])
-        if has_gaps:
-            n_recorded[rows] = np.count_nonzero(~np.isnan(block), axis=1)
-            block = np.nan_to_num(block, nan=0.0)
-        is_demand = block > 0.0
-        n_demand[rows] = np.count_nonzero(is_demand, axis=1)
-        cv2[rows] = _size_cv2(block, is_demand, n_demand[rows], cv2_ddof)
+    if demand_matrix.size > 0 and compiled_kernels_are_used():
+        n_recorded, n_demand, cv2 = count_demand(demand_matrix, has_gaps, cv2_ddof)
+    else:
+        n_recorded, n_demand, cv2 = _count_demand_by_blocks(
+            demand_matrix, has_gaps, cv2_ddof
+        )
     adi = _average_interval(n_recorded, n_demand)
 
     class_code = _assign_classes(
@@ -211,6 +209,26 @@ def demand_class_names(class_code: ArrayLike) -> NDArray[np.str_]:
         )
     names: NDArray[np.str_] = np.asarray(DEMAND_CLASSES)[codes]
     return names
+
+
+def _count_demand_by_blocks(
+    demand_matrix: NDArray[np.float64], has_gaps: bool, cv2_ddof: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Recorded periods, demand periods and size CV2 per series, with numpy."""
+    n_series, n_periods = demand_matrix.shape
+    n_recorded = np.full(n_series, n_periods, dtype=np.int64)
+    n_demand = np.empty(n_series, dtype=np.int64)
+    cv2 = np.empty(n_series)
+    for start in range(0, n_series, _BLOCK_SERIES):
+        rows = slice(start, start + _BLOCK_SERIES)
+        block = np.ascontiguousarray(demand_matrix[rows])
+        if has_gaps:
+            n_recorded[rows] = np.count_nonzero(~np.isnan(block), axis=1)
+            block = np.nan_to_num(block, nan=0.0)
+        is_demand = block > 0.0
+        n_demand[rows] = np.count_nonzero(is_demand, axis=1)
+        cv2[rows] = _size_cv2(block, is_demand, n_demand[rows], cv2_ddof)
+    return n_recorded, n_demand, cv2
 
 
 def _check_cutoff(name: str, value: float) -> None:

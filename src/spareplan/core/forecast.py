@@ -1,7 +1,10 @@
 r"""Per-period demand forecasts for many series at once.
 
 Every model here loops over periods only, never over series: the state of all
-series is held in arrays and updated one period at a time.
+series is held in arrays and updated one period at a time. Where numba is installed,
+Croston, SBA and TSB instead run a compiled loop over each series that repeats the
+same operations in the same order, so both paths give the same numbers to the last
+bit (see :mod:`spareplan.core._numba_kernels`).
 
 Conventions
 -----------
@@ -38,6 +41,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from spareplan.core._kernels import (
+    SmoothingConstants,
+    compiled_kernels_are_used,
+    smooth_intermittent,
+)
 from spareplan.core._smoothing import (
     PeriodMajorBlock,
     croston_levels,
@@ -254,6 +262,16 @@ def croston(
     alpha_interval = check_smoothing_constant("alpha_interval", alpha_interval)
     _check_bias_factor(bias_factor)
 
+    if _is_compiled(demand_matrix):
+        constants = SmoothingConstants(alpha_size, alpha_interval, 1.0, 1.0)
+        levels = smooth_intermittent(
+            demand_matrix, has_gaps, constants, 1.0, (return_fitted, False, False)
+        )
+        fitted, next_demand = levels.fitted[0], levels.next_demand[0]
+        if bias_factor != 1.0:
+            fitted *= bias_factor
+            next_demand *= bias_factor
+        return DemandForecast(fitted, next_demand)
     output = _croston_ratio(
         demand_matrix, has_gaps, alpha_size, alpha_interval, return_fitted
     )
@@ -360,6 +378,12 @@ def teunter_syntetos_babai(
     alpha_size = check_smoothing_constant("alpha_size", alpha_size)
     alpha_probability = check_smoothing_constant("alpha_probability", alpha_probability)
 
+    if _is_compiled(demand_matrix):
+        constants = SmoothingConstants(1.0, 1.0, alpha_size, alpha_probability)
+        levels = smooth_intermittent(
+            demand_matrix, has_gaps, constants, 1.0, (False, False, return_fitted)
+        )
+        return DemandForecast(levels.fitted[2], levels.next_demand[2])
     output = _tsb_product(
         demand_matrix, has_gaps, alpha_size, alpha_probability, return_fitted
     )
@@ -426,6 +450,24 @@ def intermittent_forecasts(
         "tsb_alpha_probability", tsb_alpha_probability
     )
 
+    if _is_compiled(demand_matrix):
+        constants = SmoothingConstants(
+            alpha_size, alpha_interval, tsb_alpha_size, tsb_alpha_probability
+        )
+        levels = smooth_intermittent(
+            demand_matrix,
+            has_gaps,
+            constants,
+            _sba_factor(alpha_interval),
+            (return_fitted,) * 3,
+        )
+        forecasts = (
+            DemandForecast(fitted, next_demand)
+            for fitted, next_demand in zip(
+                levels.fitted, levels.next_demand, strict=True
+            )
+        )
+        return IntermittentForecasts(*forecasts)
     croston_output = _Output.allocate(demand_matrix, return_fitted)
     tsb_output = _Output.allocate(demand_matrix, return_fitted)
     for series, block in period_major_blocks(demand_matrix, has_gaps):
@@ -524,6 +566,11 @@ def _tsb_block(
         has_any_record(block), probability_level * size_level, np.nan
     )
     _mask_before_first_record(fitted_block, block)
+
+
+def _is_compiled(demand_matrix: FloatArray) -> bool:
+    """Whether to use the compiled kernel: numba is there and the matrix not empty."""
+    return demand_matrix.size > 0 and compiled_kernels_are_used()
 
 
 def _check_bias_factor(bias_factor: float) -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -48,7 +48,11 @@ from spareplan.core._validation import (
     check_positive_int,
 )
 from spareplan.core.negative_binomial import negative_binomial_quantile
-from spareplan.core.poisson import poisson_quantile
+from spareplan.core.poisson import (
+    PartIndex,
+    poisson_quantile,
+    poisson_quantile_with_lazy_z,
+)
 from spareplan.errors import InputError, SpareplanWarning
 
 __all__ = [
@@ -70,6 +74,10 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+# Rows of the parts of one method: all of them (a slice) or a boolean mask.
+_Rows = slice | NDArray[np.bool_]
+# Any index of parts: rows, or positions.
+_Index = _Rows | NDArray[np.integer[Any]]
 
 #: Method names, ordered so that ``LEAD_TIME_DEMAND_METHODS[code]`` names a code.
 LEAD_TIME_DEMAND_METHODS: Final[tuple[str, ...]] = (
@@ -314,21 +322,17 @@ def reorder_point_for_cycle_service_level(
     )
     check_fraction("cycle_service_level", target)
 
-    # NOTE: the inverse normal cdf is the costly step here; a single service level
-    # (the usual case) is inverted once rather than once per part.
-    z = np.broadcast_to(
-        special.ndtri(np.asarray(cycle_service_level, dtype=np.float64)), target.shape
-    )
+    z_of = _service_level_z(cycle_service_level, target.shape)
     reorder_point = np.zeros(methods.shape, dtype=np.int64)
     rows = _rows_of(methods == NORMAL)
     if rows is not None:
         reorder_point[rows] = _normal_quantile(
-            mean[rows], np.sqrt(variance[rows]), z[rows]
+            mean[rows], np.sqrt(variance[rows]), z_of(rows)
         )
     rows = _rows_of(methods == POISSON)
     if rows is not None:
-        reorder_point[rows] = poisson_quantile(
-            mean[rows], target[rows] - CDF_TOLERANCE, z[rows]
+        reorder_point[rows] = poisson_quantile_with_lazy_z(
+            mean[rows], target[rows] - CDF_TOLERANCE, _z_within(z_of, rows)
         )
     rows = _rows_of((methods == NEGATIVE_BINOMIAL) | (methods == EMPIRICAL))
     if rows is not None:
@@ -337,7 +341,7 @@ def reorder_point_for_cycle_service_level(
             mean[rows],
             variance[rows],
             target[rows] - CDF_TOLERANCE,
-            z[rows],
+            z_of(rows),
             None if samples is None else samples[rows],
         )
     return reorder_point
@@ -405,6 +409,32 @@ def bootstrap_lead_time_demand(
         drawn = np.take_along_axis(history, index, axis=1)
         total += np.where(is_whole | is_extra, drawn, 0.0)
     return total
+
+
+def _service_level_z(
+    cycle_service_level: ArrayLike, shape: tuple[int, ...]
+) -> Callable[[_Index], FloatArray]:
+    """z = inverse normal cdf of the service level, of the parts asked for."""
+    service_level = np.asarray(cycle_service_level, dtype=np.float64)
+    # NOTE: the inverse normal cdf is the costly step here. A single service level
+    # (the usual case) is inverted once rather than once per part; per-part levels
+    # are inverted only for the parts that ask, which with the compiled Poisson
+    # kernel are mostly none of the Poisson parts.
+    if service_level.size == 1:
+        z = np.broadcast_to(special.ndtri(service_level), shape)
+        return lambda rows: z[rows]
+    per_part = np.broadcast_to(service_level, shape)
+    return lambda rows: special.ndtri(per_part[rows])
+
+
+def _z_within(
+    z_of: Callable[[_Index], FloatArray], rows: _Rows
+) -> Callable[[PartIndex], FloatArray]:
+    """``z_of`` for positions counted within ``rows`` rather than all parts."""
+    if isinstance(rows, slice):
+        return z_of
+    row_index = np.flatnonzero(rows)
+    return lambda parts: z_of(row_index[parts])
 
 
 def _rows_of(is_row: NDArray[np.bool_]) -> slice | NDArray[np.bool_] | None:

@@ -17,10 +17,17 @@ The answer is always the one an exact search on :math:`Q(r + 1, \lambda)` gives:
 part is settled this way only when the neighbouring value it reached through the
 mass is further than :data:`NEIGHBOUR_MARGIN` from :math:`p` (far more than its
 rounding error), and every other part goes to that exact search.
+
+Where numba is available, a compiled kernel first settles each part of mean up to
+:data:`~spareplan.core._numba_kernels.MAX_MASS_WALK_MEAN` by adding the masses
+:math:`f(0) = e^{-\lambda}, f(k + 1) = f(k)\lambda / (k + 1)` until the cdf reaches
+:math:`p`, under the same margin on both sides of the answer; the parts it leaves
+open take the path above. Either way the answer is that of the exact search.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -28,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from spareplan.core._kernels import compiled_kernels_are_used, poisson_quantile_by_mass
 from spareplan.core._search import smallest_whole_number_meeting
 
 __all__ = ["NEIGHBOUR_MARGIN", "poisson_quantile"]
@@ -35,6 +43,8 @@ __all__ = ["NEIGHBOUR_MARGIN", "poisson_quantile"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+#: Positions of some parts: all of them (``slice(None)``) or an index array.
+PartIndex = slice | IntArray
 
 #: Closest a cdf value reached through the probability mass may come to the target
 #: and still decide the answer; rounding error in it is below 1e-12.
@@ -68,6 +78,35 @@ def poisson_quantile(
     >>> poisson_quantile(np.array([2.0]), np.array([0.95]), np.array([1.6449]))
     array([5])
     """
+    return poisson_quantile_with_lazy_z(mean_units, probability, lambda parts: z[parts])
+
+
+def poisson_quantile_with_lazy_z(
+    mean_units: FloatArray,
+    probability: FloatArray,
+    z_of: Callable[[PartIndex], FloatArray],
+) -> IntArray:
+    """As :func:`poisson_quantile`, asking ``z_of`` for z of only the parts that
+    need a first guess (none, mostly, with the compiled kernel).
+
+    Shared with :mod:`spareplan.core.lead_time_demand`; not part of the public API.
+    """
+    if not compiled_kernels_are_used():
+        return _quantile_from_guess(mean_units, probability, z_of(slice(None)))
+
+    quantile = poisson_quantile_by_mass(mean_units, probability, NEIGHBOUR_MARGIN)
+    open_parts = np.flatnonzero(quantile < 0)
+    if open_parts.size > 0:
+        quantile[open_parts] = _quantile_from_guess(
+            mean_units[open_parts], probability[open_parts], z_of(open_parts)
+        )
+    return quantile
+
+
+def _quantile_from_guess(
+    mean_units: FloatArray, probability: FloatArray, z: FloatArray
+) -> IntArray:
+    """The quantile by one exact cdf value at the guess, steps and exact search."""
     guess = _cornish_fisher_guess(mean_units, z)
     quantile = np.full(guess.shape, -1, dtype=np.int64)
     walk = _Walk.start(guess, mean_units, probability)

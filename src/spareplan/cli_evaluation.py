@@ -146,7 +146,8 @@ def _report(
 def _print_totals(evaluation: Evaluation, currency: str) -> None:
     kind = "Replayed" if evaluation.n_paths == 1 else "Simulated"
     table = Table(
-        title=f"{kind}: {evaluation.n_periods} periods x {evaluation.n_paths} path(s)",
+        title=f"{kind}: {evaluation.n_periods} periods x {evaluation.n_paths} path(s)"
+        " (counts and hours are per path)",
         title_justify="left",
     )
     headers: tuple[str, ...] = ("Policy", "Decision", "Parts", "Fill", "CSL")

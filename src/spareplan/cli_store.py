@@ -385,7 +385,11 @@ def replenish_command(
             result.transfers,
         )
     if result.n_lines == 0:
-        console.print("Nothing is at or below its reorder point; no requisition.")
+        console.print(
+            "No purchase needed: transfers cover every need."
+            if result.transfers.height
+            else "Nothing is at or below its reorder point; no requisition."
+        )
         return
     summary = result.lines.group_by("requisition", "supplier_id", "site_id").agg(
         pl.len().alias("n_lines"),
@@ -429,7 +433,7 @@ def emergency_record(
             user=_user(user),
             reference=reference,
         )
-    console.print(f"Emergency purchase {purchase_id} recorded.")
+    console.print(f"Emergency purchase recorded as number {purchase_id}.")
 
 
 @emergency_app.command("report")

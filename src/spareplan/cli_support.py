@@ -14,8 +14,9 @@ __all__ = ["EXIT_BAD_INPUT", "console", "errors", "guarded", "print_error"]
 
 T = TypeVar("T")
 EXIT_BAD_INPUT = 2
-console = Console()
-errors = Console(stderr=True)
+# Piped output has no terminal width; 140 columns keep tables' headers whole.
+console = Console(width=None if Console().is_terminal else 140)
+errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 140)
 
 
 def guarded(function: Callable[..., T], *args: Any) -> T:

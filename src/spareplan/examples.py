@@ -218,7 +218,8 @@ def _part_rows(
         worst = lead_time + int(rng.integers(0, lead_time + 1))
         downtime = round(float(rng.uniform(*family.downtime_cost_per_hour)), -1)
         if criticality == "D" and rng.random() < 0.6:
-            downtime = 0.0  # a desirable part rarely stops production
+            # A desirable part rarely stops production; its absence only slows work.
+            downtime = round(float(rng.uniform(5, 50)), 0)
         on_hand = int(rng.poisson(1 + events * family.units_per_event / 12))
         rows.append(
             (

@@ -10,7 +10,7 @@ pair is never proposed again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -60,6 +60,14 @@ def pair_key(part_id_a: str, part_id_b: str) -> str:
     return f"{first}\x1f{second}"
 
 
+def _is_header_only(path: Path) -> bool:
+    if not path.is_file() or path.suffix.lower() not in (".csv", ".txt"):
+        return False
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        lines = [line for line in handle.read().splitlines() if line.strip()]
+    return len(lines) == 1
+
+
 def read_decisions(path: str | Path) -> Decisions:
     """Read a decisions file.
 
@@ -72,6 +80,9 @@ def read_decisions(path: str | Path) -> Decisions:
         a decision is not one of the accepted words (row, column and value named).
     """
     file = Path(path).name
+    if _is_header_only(Path(path)):
+        # The duplicates report found nothing: nothing was decided either.
+        return replace(Decisions.none(), file=file)
     table = read_table(path, _ALIASES)
     log = ProblemLog(file, table, id_columns=("part_id_a", ""))
     missing = [

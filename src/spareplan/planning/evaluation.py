@@ -126,7 +126,9 @@ def simulate_plan(
             _subset_lead_time(lead_time, rows),
             n_periods=n_days,
             n_paths=n_paths,
-            rng=np.random.default_rng([seed, len(results)]),
+            # The same seed for every policy: where they cover the same parts they
+            # start from the same random draws (they part ways as orders differ).
+            rng=np.random.default_rng(seed),
             n_warmup_periods=warmup,
             initial_on_hand_units=policy.order_up_to_units,
             unit_cost=table["unit_cost"].to_numpy()[rows],

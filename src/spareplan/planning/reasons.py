@@ -68,8 +68,8 @@ def reason_expression(currency: str) -> pl.Expr:
     optimum = pl.concat_str(
         units.cast(pl.String),
         pl.when(units == 1)
-        .then(pl.lit(" unit minimises"))
-        .otherwise(pl.lit(" units minimise")),
+        .then(pl.lit(" unit held one for one minimises"))
+        .otherwise(pl.lit(" units held one for one minimise")),
         pl.lit(" the expected cost of downtime and carrying ("),
         _money(pl.col("expected_annual_cost")),
         pl.lit(f"{money} a year) and "),

@@ -222,3 +222,6 @@ from spareplan.cli_store import register_store_commands  # noqa: E402
 
 register_store_commands(app)
 from spareplan import cli_multisite  # noqa: E402, F401
+from spareplan.cli_digital import register_digital_commands  # noqa: E402
+
+register_digital_commands(app)

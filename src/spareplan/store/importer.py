@@ -31,7 +31,14 @@ from spareplan.planning.plan import Plan, plan_catalogue
 from spareplan.store.checks import utc_now
 from spareplan.store.engine import write_transaction
 from spareplan.store.plans import PlanSource, write_plan
-from spareplan.store.schema import Part, PartSite, Site, StockMovement, Supplier
+from spareplan.store.schema import (
+    DigitalRevision,
+    Part,
+    PartSite,
+    Site,
+    StockMovement,
+    Supplier,
+)
 from spareplan.store.suppliers import read_suppliers
 
 __all__ = ["ImportResult", "import_catalogue"]
@@ -194,6 +201,15 @@ def _write_sites_and_parts(
         [{"site_id": site, "updated_at": now} for site in sites],
         ["site_id"],
     )
+    # A verified model in the registry keeps its flag whatever the catalogue says.
+    verified = {
+        part_id
+        for (part_id,) in connection.execute(
+            select(DigitalRevision.part_id)
+            .where(DigitalRevision.status == "verified")
+            .distinct()
+        )
+    }
     parts = (
         catalogue.table.join(_digital_models(raw), on="part_id", how="left")
         .group_by("part_id", maintain_order=True)
@@ -202,7 +218,11 @@ def _write_sites_and_parts(
             pl.col("criticality").cast(pl.String).first(),
             pl.col("has_digital_model").fill_null(False).any(),
         )
-        .with_columns(updated_at=pl.lit(now))
+        .with_columns(
+            has_digital_model=pl.col("has_digital_model")
+            | pl.col("part_id").is_in(list(verified)),
+            updated_at=pl.lit(now),
+        )
     )
     upsert(
         connection,

@@ -31,8 +31,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "MOVEMENT_KINDS",
+    "Asset",
+    "AssetPart",
     "Base",
+    "ConditionReading",
+    "DigitalModelFile",
+    "DigitalRevision",
     "EmergencyPurchase",
+    "FabricationOrder",
+    "MaintenancePlan",
+    "MaintenancePlanPart",
     "Part",
     "PartSite",
     "PlanLine",
@@ -257,3 +265,150 @@ class EmergencyPurchase(Base):
     bought_at: Mapped[datetime] = _stamp()
     user_name: Mapped[str] = mapped_column(String(100))
     reference: Mapped[str | None] = mapped_column(String(200))
+
+
+# -- digital parts and maintenance (issue #7) ------------------------------------
+# NOTE: calendar days are stored as midnight UTC in timezone-aware stamps, so the
+# additions need no import beyond those above; spareplan.digital converts them.
+
+
+class Asset(Base):
+    """A machine that is maintained; its meter (operating hours, cycles) if any."""
+
+    __tablename__ = "assets"
+    asset_id: Mapped[str] = _id(primary_key=True)
+    site_id: Mapped[str] = _id(ForeignKey("sites.site_id"))
+    description: Mapped[str | None] = mapped_column(String(500))
+    meter_unit: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = _stamp()
+
+
+class AssetPart(Base):
+    """One line of an asset's spare-parts list: a part and how many are fitted."""
+
+    __tablename__ = "asset_parts"
+    asset_id: Mapped[str] = _id(ForeignKey("assets.asset_id"), primary_key=True)
+    part_id: Mapped[str] = _id(ForeignKey("parts.part_id"), primary_key=True)
+    quantity_units: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = _stamp()
+
+
+class MaintenancePlan(Base):
+    """A preventive task of an asset, triggered by calendar, meter or condition.
+
+    ``calendar`` uses ``interval_days``; ``meter`` uses ``interval_meter_units``
+    of the asset's meter; ``condition`` is due when the trend of ``measure``
+    crosses ``threshold`` (``rising`` or ``falling`` towards it).
+    """
+
+    __tablename__ = "maintenance_plans"
+    __table_args__ = (
+        Index("ix_maintenance_plans_asset_name", "asset_id", "plan_name", unique=True),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    asset_id: Mapped[str] = _id(ForeignKey("assets.asset_id"))
+    plan_name: Mapped[str] = mapped_column(String(100))
+    trigger: Mapped[str] = mapped_column(String(10))
+    interval_days: Mapped[float | None] = mapped_column(Float)
+    interval_meter_units: Mapped[float | None] = mapped_column(Float)
+    measure: Mapped[str | None] = mapped_column(String(50))
+    measure_unit: Mapped[str | None] = mapped_column(String(20))
+    threshold: Mapped[float | None] = mapped_column(Float)
+    threshold_direction: Mapped[str | None] = mapped_column(String(10))
+    last_done_date: Mapped[datetime | None] = _stamp()
+    last_done_meter: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = _stamp()
+
+
+class MaintenancePlanPart(Base):
+    """Units of a part one occurrence of a maintenance plan uses."""
+
+    __tablename__ = "maintenance_plan_parts"
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("maintenance_plans.id"), primary_key=True
+    )
+    part_id: Mapped[str] = _id(ForeignKey("parts.part_id"), primary_key=True)
+    quantity_units: Mapped[float] = mapped_column(Float)
+
+
+class ConditionReading(Base):
+    """A meter or wear reading of an asset, in the unit of its measure."""
+
+    __tablename__ = "condition_readings"
+    __table_args__ = (
+        Index("ix_condition_readings_asset_measure", "asset_id", "measure", "read_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    asset_id: Mapped[str] = _id(ForeignKey("assets.asset_id"))
+    measure: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float] = mapped_column(Float)
+    read_at: Mapped[datetime] = _stamp()
+    user_name: Mapped[str] = mapped_column(String(100))
+
+
+class DigitalRevision(Base):
+    """One revision of a part's digital model and how it is fabricated.
+
+    Never overwritten: a changed model is a new revision. Only the status moves
+    (draft -> verified -> obsolete).
+    """
+
+    __tablename__ = "digital_revisions"
+    __table_args__ = (
+        Index("ix_digital_revisions_part_revision", "part_id", "revision", unique=True),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    part_id: Mapped[str] = _id(ForeignKey("parts.part_id"))
+    revision: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(10))
+    material: Mapped[str] = mapped_column(String(100))
+    process: Mapped[str] = mapped_column(String(40))
+    fabrication_lead_time_days: Mapped[float] = mapped_column(Float)
+    fabrication_unit_cost: Mapped[float] = mapped_column(Float)
+    fabricator: Mapped[str | None] = mapped_column(String(100))
+    registered_at: Mapped[datetime] = _stamp()
+    registered_by: Mapped[str] = mapped_column(String(100))
+    status_changed_at: Mapped[datetime | None] = _stamp()
+
+
+class DigitalModelFile(Base):
+    """A file of a revision: kept in the content-addressed folder or at a URL."""
+
+    __tablename__ = "digital_model_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("digital_revisions.id"))
+    file_name: Mapped[str] = mapped_column(String(300))
+    file_kind: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    stored_path: Mapped[str | None] = mapped_column(String(300))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+
+
+class FabricationOrder(Base):
+    """An order to fabricate a part from one verified revision.
+
+    Its quantity is also an open ``fabrication`` requisition line, so stock
+    positions and replenishment count it as on order, and a receipt against the
+    requisition closes it.
+    """
+
+    __tablename__ = "fabrication_orders"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["part_id", "site_id"], ["part_sites.part_id", "part_sites.site_id"]
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    requisition_line_id: Mapped[int] = mapped_column(ForeignKey("requisition_lines.id"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("digital_revisions.id"))
+    part_id: Mapped[str] = _id()
+    site_id: Mapped[str] = _id()
+    quantity_units: Mapped[float] = mapped_column(Float)
+    order_date: Mapped[datetime] = _stamp()
+    due_date: Mapped[datetime] = _stamp()
+    status: Mapped[str] = mapped_column(String(10))
+    package_path: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = _stamp()
+    created_by: Mapped[str] = mapped_column(String(100))

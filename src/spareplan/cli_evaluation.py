@@ -17,8 +17,8 @@ from spareplan.cli import (
     _print_error,
     _refuse_overwriting_input,
     app,
-    console,
 )
+from spareplan.cli_support import console
 from spareplan.config import load_config
 from spareplan.errors import SpareplanError
 from spareplan.io.catalogue import read_catalogue

@@ -15,8 +15,8 @@ from spareplan.cli import (
     _guarded,
     _refuse_overwriting_input,
     app,
-    console,
 )
+from spareplan.cli_support import console
 from spareplan.config import load_config
 from spareplan.io.writers import write_atomically
 from spareplan.multisite.files import duplicate_files, pool_files

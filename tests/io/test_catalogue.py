@@ -262,3 +262,13 @@ def test_spreadsheet_number_formats_are_read(write_csv, cell, value):
 def test_ambiguous_thousands_or_decimal_comma_is_refused(write_csv):
     (problem,) = _problems(write_csv(HEADER + 'P1,A,"1,234",V,3,3\n'))
     assert "unit_cost must be a number, got '1,234'" in problem
+
+
+def test_digital_model_flag_must_be_yes_or_no(write_csv):
+    path = write_csv(
+        "part_id,unit_cost,criticality,lead_time_days,has_digital_model\n"
+        "P1,10,D,30,yes\nP2,10,D,30,maybe\n"
+    )
+    (problem,) = _problems(path)
+    assert "row 3, column 'has_digital_model', part 'P2'" in problem
+    assert "must be yes or no, got 'maybe'" in problem

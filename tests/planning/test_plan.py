@@ -22,6 +22,9 @@ def test_plans_every_real_carpart_including_series_that_end_early(carparts):
         "emergency_lead_time_days",
         "min_units",
         "max_units",
+        "fabrication_lead_time_days",
+        "fabrication_unit_cost",
+        "on_demand_cost_per_year",
     )
     nulls = table.select(pl.all().exclude(*optional_inputs, "cv2").null_count())
     assert nulls.sum_horizontal().item() == 0
@@ -238,3 +241,35 @@ def test_unknown_downtime_cost_holds_critical_parts_to_their_target(write_csv):
     assert first["downtime_exposure"] is None
     assert "no downtime cost is given" in first["reason"]
     assert any("2 part-sites have no downtime cost" in str(w) for w in plan.warnings)
+
+
+def test_digital_parts_are_fabricated_on_demand_when_cheaper(write_csv):
+    # Three quadrant-3 parts (D, 30-day lead time), 12 uses a year, unit cost 200,
+    # carrying 25 % (50 a unit-year):
+    #   P1: model, fabricated for 201 in 1 day, downtime 0.1 an hour. On demand:
+    #       (201 - 200) x 12 + 12 x 1 x 24 x 0.1 = 12 + 28.8 = 40.8 a year, below
+    #       the 50 a year of even one unit on the shelf: fabricate, hold nothing.
+    #   P2: model, but 60 days to make at 2 an hour of downtime:
+    #       12 + 12 x 60 x 24 x 2 = 34,572 a year: hold stock.
+    #   P3: no model: flagged.
+    catalogue = write_csv(
+        "part_id,site_id,unit_cost,criticality,lead_time_days,downtime_cost_per_hour,"
+        "usage_per_day_avg,has_digital_model,fabrication_lead_time_days,"
+        "fabrication_unit_cost\n"
+        f"P1,A,200,D,30,0.1,{12 / 365},yes,1,201\n"
+        f"P2,A,200,D,30,2,{12 / 365},yes,60,201\n"
+        f"P3,A,200,D,30,2,{12 / 365},no,,\n"
+    )
+    table = plan_files(catalogue).table
+    rows = {row["part_id"]: row for row in table.iter_rows(named=True)}
+    p1, p2, p3 = rows["P1"], rows["P2"], rows["P3"]
+    assert p1["on_demand_cost_per_year"] == pytest.approx(40.8)
+    assert p1["digital_state"] == "fabricate_on_demand"
+    assert (p1["reorder_point"], p1["order_up_to"], p1["stock_value"]) == (0, 0, 0)
+    assert p1["stock_decision"] == "jit"
+    assert "fabricate each demand, because that costs 40.80 EUR a year" in p1["reason"]
+    assert p2["on_demand_cost_per_year"] == pytest.approx(12 + 12 * 60 * 24 * 2)
+    assert p2["digital_state"] == "hold_stock"
+    assert p2["order_up_to"] > 0
+    assert p3["digital_state"] == "needs_digital_model"
+    assert "No verified digital model" in p3["reason"]

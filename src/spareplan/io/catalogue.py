@@ -15,7 +15,12 @@ from spareplan.io.validation import ProblemLog
 __all__ = ["CATALOGUE_COLUMNS", "Catalogue", "read_catalogue", "validate_catalogue"]
 
 REQUIRED_COLUMNS = ("part_id", "unit_cost", "criticality", "lead_time_days")
-TEXT_COLUMNS = ("description", "supplier_id", "lead_time_demand_method")
+TEXT_COLUMNS = (
+    "description",
+    "supplier_id",
+    "lead_time_demand_method",
+    "has_digital_model",
+)
 # Optional numeric columns: name -> default where the column or cell is empty.
 OPTIONAL_NUMBERS: dict[str, float | None] = {
     # NOTE: no default: an unknown downtime cost is not a zero one (see policy).
@@ -32,7 +37,11 @@ OPTIONAL_NUMBERS: dict[str, float | None] = {
     "emergency_lead_time_days": None,
     "min_units": None,
     "max_units": None,
+    "fabrication_lead_time_days": None,
+    "fabrication_unit_cost": None,
 }
+_TRUE_TEXTS = ("yes", "y", "true", "1", "x", "ja", "oui", "si")
+_FALSE_TEXTS = ("no", "n", "false", "0", "", "nein", "non")
 LEAD_TIME_DEMAND_METHODS = ("normal", "poisson", "negative_binomial", "empirical")
 CATALOGUE_ALIASES = {
     "part": "part_id",
@@ -55,6 +64,7 @@ CATALOGUE_COLUMNS = (
     "lead_time_demand_method",
     "criticality",
     "is_high_criticality",
+    "has_digital_model",
     "unit_cost",
     "lead_time_days",
     "lead_time_days_max",
@@ -134,6 +144,7 @@ def _parse_columns(
         "lead_time_demand_method"
     ].str.to_lowercase()
     parsed["is_high_criticality"] = _criticality(log, parsed["criticality"], config)
+    parsed["has_digital_model"] = _yes_no(log, parsed["has_digital_model"])
     parsed["unit_cost"] = log.number("unit_cost", required=True)
     parsed["lead_time_days"] = log.number("lead_time_days", required=True)
     parsed["lead_time_days_max"] = (
@@ -168,6 +179,15 @@ def _criticality(log: ProblemLog, values: pl.Series, config: PlanConfig) -> pl.S
     return is_high.alias("is_high_criticality")
 
 
+def _yes_no(log: ProblemLog, values: pl.Series) -> pl.Series:
+    """yes/no text as a boolean; empty is no; anything else is a problem."""
+    lowered = values.str.to_lowercase()
+    is_yes = lowered.is_in(_TRUE_TEXTS)
+    is_no = lowered.is_null() | lowered.is_in(_FALSE_TEXTS)
+    log.rows(~is_yes & ~is_no, "has_digital_model", "yes or no")
+    return is_yes.fill_null(False).alias("has_digital_model")
+
+
 def _criticality_level(value: str, mapping: dict[str, bool]) -> bool | None:
     """High (True), low (False) or unknown (None); Excel's 4.0 reads as score 4."""
     key = value.strip().lower()
@@ -196,6 +216,12 @@ def _check_ranges(log: ProblemLog, columns: pl.DataFrame) -> None:
             "> 0 days",
         ),
         ("min_units", pl.col("min_units") < 0, ">= 0 units"),
+        (
+            "fabrication_lead_time_days",
+            pl.col("fabrication_lead_time_days") <= 0,
+            "> 0 days",
+        ),
+        ("fabrication_unit_cost", pl.col("fabrication_unit_cost") < 0, ">= 0"),
         (
             "service_target",
             (pl.col("service_target") <= 0) | (pl.col("service_target") >= 1),

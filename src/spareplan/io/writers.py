@@ -83,6 +83,11 @@ PLAN_HEADERS: dict[str, tuple[str, str | None]] = {
     "emergency_lead_time_days": ("Emergency lead time (days)", "0.0"),
     "min_units": ("Current min", "0"),
     "max_units": ("Current max", "0"),
+    "digital_state": ("Digital state", None),
+    "has_digital_model": ("Digital model", None),
+    "fabrication_lead_time_days": ("Fabrication lead time (days)", "0.0"),
+    "fabrication_unit_cost": ("Fabrication unit cost", "#,##0.00"),
+    "on_demand_cost_per_year": ("Fabricate-on-demand cost / year", "#,##0.00"),
     "reason": ("Reason", None),
 }
 

@@ -32,6 +32,7 @@ from spareplan.planning.demand import (
     model_demand,
     target_reorder_points,
 )
+from spareplan.planning.digital_state import DIGITAL_STATES, digital_state
 from spareplan.planning.downtime import (
     cost_columns,
     deciding_units,
@@ -54,6 +55,7 @@ PLAN_COLUMNS = (
     "strategy",
     "stock_decision",
     "stock_decision_simple",
+    "digital_state",
     "usage_source",
     "n_history_periods",
     "usage_per_day_avg",
@@ -103,6 +105,10 @@ PLAN_COLUMNS = (
     "emergency_lead_time_days",
     "min_units",
     "max_units",
+    "has_digital_model",
+    "fabrication_lead_time_days",
+    "fabrication_unit_cost",
+    "on_demand_cost_per_year",
     "reason",
 )
 
@@ -155,6 +161,13 @@ def plan_catalogue(
         _policy_inputs(table, cost_optimal_units=units), _policy_settings(config)
     )
     policy = _demand_driven_policy(table, model, config, rule_of_thumb, units)
+    policy, digital_codes, on_demand_cost = digital_state(
+        table, policy, model.demand_per_day, config
+    )
+    table = table.with_columns(
+        digital_state=_labels(pl.Series(digital_codes), DIGITAL_STATES),
+        on_demand_cost_per_year=pl.Series(on_demand_cost).fill_nan(None),
+    )
     table = _assemble(table, policy, config)
     table = _add_demand_columns(table, model, policy, rule_of_thumb)
     table = table.with_columns(**cost_columns(spares))

@@ -118,8 +118,27 @@ def reason_expression(currency: str) -> pl.Expr:
     known = pl.concat_str(
         pl.when(is_stock).then(optimum).otherwise(first), simple_check
     )
-    return pl.concat_str(
+    digital = pl.col("digital_state").cast(pl.String)
+    fabricated = pl.concat_str(
+        pl.lit(_CONTEXT["digital_on_demand"]),
+        pl.lit(
+            ": keep the verified model and fabricate each demand, because that costs "
+        ),
+        _money(pl.col("on_demand_cost_per_year")),
+        pl.lit(f"{money} a year (premium and downtime while it is made) against "),
+        _money(pl.col("carrying_cost_if_stocked")),
+        pl.lit(f"{money} a year to hold the stock."),
+    )
+    missing = pl.lit(" No verified digital model is registered yet.")
+    sentence = pl.concat_str(
         opening, pl.when(is_unknown).then(unknown).otherwise(known)
+    )
+    return (
+        pl.when(digital == "fabricate_on_demand")
+        .then(fabricated)
+        .when(digital == "needs_digital_model")
+        .then(pl.concat_str(sentence, missing))
+        .otherwise(sentence)
     ).alias("reason")
 
 

@@ -45,7 +45,6 @@ __all__ = ["ImportResult", "import_catalogue"]
 
 logger = logging.getLogger(__name__)
 
-_TRUE_TEXTS = frozenset({"1", "true", "yes", "y", "x"})
 _SUPPLIER_TERMS = (
     "name",
     "lead_time_days",
@@ -128,7 +127,7 @@ def import_catalogue(
 
     with write_transaction(engine, lock_store=True) as connection:
         n_suppliers = _write_suppliers(connection, catalogue, suppliers, now)
-        n_sites, n_parts = _write_sites_and_parts(connection, catalogue, raw, now)
+        n_sites, n_parts = _write_sites_and_parts(connection, catalogue, now)
         _write_part_sites(connection, catalogue, now)
         plan_run_id = write_plan(connection, plan, source)
         n_opening = _write_opening_stock(connection, catalogue, user, now)
@@ -192,7 +191,7 @@ def _write_suppliers(
 
 
 def _write_sites_and_parts(
-    connection: Connection, catalogue: Catalogue, raw: pl.DataFrame, now: datetime
+    connection: Connection, catalogue: Catalogue, now: datetime
 ) -> tuple[int, int]:
     sites = catalogue.table.get_column("site_id").unique().sort()
     upsert(
@@ -211,8 +210,7 @@ def _write_sites_and_parts(
         )
     }
     parts = (
-        catalogue.table.join(_digital_models(raw), on="part_id", how="left")
-        .group_by("part_id", maintain_order=True)
+        catalogue.table.group_by("part_id", maintain_order=True)
         .agg(
             pl.col("description").drop_nulls().first(),
             pl.col("criticality").cast(pl.String).first(),
@@ -231,22 +229,6 @@ def _write_sites_and_parts(
         ["part_id"],
     )
     return len(sites), parts.height
-
-
-def _digital_models(raw: pl.DataFrame) -> pl.DataFrame:
-    """part_id -> has_digital_model from the optional catalogue column."""
-    if "has_digital_model" not in raw.columns or "part_id" not in raw.columns:
-        return pl.DataFrame(
-            schema={"part_id": pl.String, "has_digital_model": pl.Boolean}
-        )
-    return raw.select(
-        pl.col("part_id").cast(pl.String).str.strip_chars(),
-        pl.col("has_digital_model")
-        .cast(pl.String)
-        .str.strip_chars()
-        .str.to_lowercase()
-        .is_in(list(_TRUE_TEXTS)),
-    ).unique("part_id", keep="any")
 
 
 def _write_part_sites(

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "ConfigError",
+    "DigitalError",
+    "DigitalValueError",
     "InputError",
     "InputProblem",
     "InvalidInputError",
@@ -31,6 +33,14 @@ class SpareplanError(Exception):
 
 class SpareplanWarning(UserWarning):
     """Base class of the warnings spareplan's numeric core emits."""
+
+
+class DigitalError(SpareplanError):
+    """Base class of the errors the digital warehouse raises on purpose."""
+
+
+class DigitalValueError(DigitalError, ValueError):
+    """A bad value: a negative lead time, an unknown status, a wrong unit."""
 
 
 class ConfigError(SpareplanError, ValueError):

@@ -8,7 +8,7 @@ site or asset is the store's :class:`~spareplan.store.UnknownRecordError`
 
 from __future__ import annotations
 
-from spareplan.errors import SpareplanError
+from spareplan.errors import DigitalError, DigitalValueError
 
 __all__ = [
     "DigitalError",
@@ -16,14 +16,6 @@ __all__ = [
     "ModelFileError",
     "ModelIntegrityError",
 ]
-
-
-class DigitalError(SpareplanError):
-    """Base class of the errors the digital warehouse raises on purpose."""
-
-
-class DigitalValueError(DigitalError, ValueError):
-    """A bad value: a negative lead time, an unknown status, a wrong unit."""
 
 
 class ModelFileError(DigitalValueError, OSError):

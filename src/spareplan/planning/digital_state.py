@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from spareplan.config import PlanConfig
+from spareplan.core.fabrication import compare_stock_and_fabrication
 from spareplan.core.policy import ORDER_QUANTITY_RULES, StockingPolicy
 from spareplan.planning.downtime import DAYS_PER_YEAR
 
@@ -36,10 +37,6 @@ def digital_state(
     Returns the (possibly changed) policy, a ``DIGITAL_STATES`` code per row and
     the yearly cost of fabricating on demand (NaN where it does not apply).
     """
-    # NOTE: imported here: spareplan.digital's package imports the store, which
-    # imports the planner; at module level that would be a cycle.
-    from spareplan.digital.economics import compare_stock_and_fabrication
-
     is_digital_quadrant = table.get_column("quadrant").to_numpy() == 3
     has_model = table.get_column("has_digital_model").to_numpy().astype(bool)
     lead_time = _numbers(table, "fabrication_lead_time_days")

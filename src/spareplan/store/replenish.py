@@ -180,6 +180,8 @@ def _order_quantities(needs: pl.DataFrame) -> pl.DataFrame:
         .replace_strict(_LINE_TYPE_BY_QUADRANT, default="purchase")
         .cast(pl.String)
     )
+    # TODO(#7): a fabrication line raised here names no model revision and gets
+    # no order package; `spareplan fabricate` makes packages for maintenance needs.
     is_fabricated = (by_quadrant == "fabrication") & pl.col(
         "has_digital_model"
     ).fill_null(False)

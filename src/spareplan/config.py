@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from spareplan.errors import ConfigError
+from spareplan.pool_settings import PoolSettings
 
 __all__ = ["DemandConfig", "PlanConfig", "load_config"]
 
@@ -160,6 +161,9 @@ class PlanConfig:
         ``demand`` table's high or low target.
     demand : DemandConfig
         Demand-driven stock levels.
+    pooling : PoolSettings
+        Pooling across sites (the ``[pooling]`` table), see
+        :class:`spareplan.multisite.settings.PoolSettings`.
     """
 
     carrying_rate_per_year: float = 0.25
@@ -173,6 +177,7 @@ class PlanConfig:
     criticality_low: tuple[str, ...] = DEFAULT_LOW_CRITICALITY
     service_targets: tuple[tuple[str, float], ...] = DEFAULT_SERVICE_TARGETS
     demand: DemandConfig = field(default_factory=DemandConfig)
+    pooling: PoolSettings = field(default_factory=PoolSettings)
     source: str = field(default="defaults", compare=False)
 
     def __post_init__(self) -> None:
@@ -352,6 +357,7 @@ def config_from_mapping(raw: Mapping[str, Any], source: str = "mapping") -> Plan
         "criticality": _criticality_values,
         "service_targets": _service_targets,
         "demand": _demand_values,
+        "pooling": _pooling_values,
     }
     values: dict[str, Any] = {}
     problems: list[str] = []
@@ -373,11 +379,15 @@ def _scalar(cls: type, key: str, value: Any, where: str, prefix: str) -> Any:
     known = {
         f.name: str(f.type)
         for f in fields(cls)
-        if f.name not in ("source", "demand", "service_targets")
+        if f.name not in ("source", "demand", "service_targets", "pooling")
         and not f.name.startswith("criticality_")
     }
     if key not in known:
-        extra = ["criticality", "service_targets", "demand"] if not prefix else []
+        extra = (
+            ["criticality", "service_targets", "demand", "pooling"]
+            if not prefix
+            else []
+        )
         raise ConfigError(
             f"{where}: unknown key {prefix + key!r}; expected one of "
             f"{sorted([*known, *extra])}"
@@ -419,6 +429,23 @@ def _demand_values(value: Any, where: str) -> dict[str, DemandConfig]:
     if problems:
         raise ConfigError("\n".join(problems))
     return {"demand": DemandConfig(**settings)}
+
+
+def _pooling_values(value: Any, where: str) -> dict[str, PoolSettings]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: [pooling] must be a table, got {value!r}")
+    settings, problems = {}, []
+    for key, item in value.items():
+        try:
+            settings[key] = _scalar(PoolSettings, key, item, where, prefix="pooling.")
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    try:
+        return {"pooling": PoolSettings(**settings)}
+    except ConfigError as error:
+        raise ConfigError(f"{where}: [pooling] {error}") from None
 
 
 def _service_targets(

@@ -63,7 +63,7 @@ def pool_files(
 ) -> PoolPlan:
     """Plan the catalogue, then pool its equivalence groups across sites."""
     config = config or PlanConfig()
-    settings = settings or PoolSettings()
+    settings = settings or config.pooling
     catalogue = read_catalogue(catalogue_path, config)
     history = read_history(history_path, config) if history_path else None
     plan = plan_catalogue(catalogue, history, config)

@@ -9,6 +9,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 from digital_scenario import AS_OF, BRACKET_A, add_pump_plans, register_bracket
 from sqlalchemy import Engine
@@ -166,3 +167,31 @@ def test_zip_packages_and_bad_settings(
         assert sorted(archive.namelist()) == [
             "manifest.json", "models/bracket.step", "order.csv"
         ]  # fmt: skip
+
+
+def test_a_fabrication_request_from_replenish_becomes_an_order_with_a_package(
+    plant: Engine, model_store: Path, model_file, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # No maintenance plan: P-3 (quadrant 3) reaches its reorder point 0 with
+    # nothing on hand, so replenish asks the workshop for 2 (up to 2). fabricate
+    # turns that line into an order from revision A, due after its 10-day lead
+    # time, with a package; a second run orders nothing more.
+    from spareplan.store import replenish, set_override
+
+    register_bracket(plant, model_store, model_file("bracket.step", "solid A"))
+    set_override(plant, "P-3", "PLANT-A", user="ana", reorder_point=0, order_up_to=2)
+    raised = replenish(plant, user="buyer")
+    line = raised.lines.filter(pl.col("part_id") == "P-3").row(0, named=True)
+    assert (line["line_type"], line["quantity_units"]) == ("fabrication", 2.0)
+
+    result = _fabricate(plant, model_store, tmp_path / "out")
+    order = result.orders.row(0, named=True)
+    assert (order["part_id"], order["quantity_units"]) == ("P-3", 2.0)
+    assert order["requisition"] == line["requisition"]
+    assert order["due_date"] == date(2025, 2, 11)  # 1 Feb + 10 days
+    manifest = json.loads(
+        (tmp_path / "out" / order["order"] / "manifest.json").read_text("utf-8")
+    )
+    assert manifest["revision"] == "A"
+    assert manifest["needs"][0]["plan_name"] == "replenish: reorder point reached"
+    assert _fabricate(plant, model_store, tmp_path / "out").orders.height == 0

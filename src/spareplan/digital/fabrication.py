@@ -22,7 +22,7 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, case, insert, literal, select, update
 from spareplan.digital.checks import as_day, day_stamp, require_text
 from spareplan.digital.errors import DigitalValueError
 from spareplan.digital.files import check_stored_file
+from spareplan.digital.models import latest_verified_query
 from spareplan.digital.needs import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_SAFETY_MARGIN_DAYS,
@@ -181,7 +182,7 @@ def fabricate(
                 horizon_days=settings.horizon_days,
                 safety_margin_days=settings.safety_margin_days,
             ).table
-            due = _orders_due(needs)
+            due = _with_replenish_requests(connection, _orders_due(needs), today)
             packages = _packages(connection, due, model_store)
             orders = _write_orders(connection, due, packages, user, out_dir, settings)
             staging.mkdir()
@@ -260,6 +261,87 @@ def _orders_due(needs: pl.DataFrame) -> pl.DataFrame:
             pl.struct("asset_id", "plan_name", "due_date", "net_units").alias("needs"),
         )
         .sort("order_date", "part_id", "site_id")
+    )
+
+
+def _with_replenish_requests(
+    connection: Connection, due: pl.DataFrame, today: date
+) -> pl.DataFrame:
+    """Add the open fabrication lines replenish raised that no order covers yet.
+
+    ``replenish`` asks for fabrication when a digital part's position reaches its
+    reorder point; such a line becomes an order here, from the newest verified
+    revision, due as soon as it can be made. A part-site that also has a
+    maintenance need this run keeps that order alone.
+    """
+    latest = latest_verified_query().subquery("latest")
+    rows = connection.execute(
+        select(
+            RequisitionLine.id,
+            RequisitionLine.requisition_id,
+            RequisitionLine.part_id,
+            RequisitionLine.site_id,
+            RequisitionLine.quantity_units - RequisitionLine.received_units,
+            DigitalRevision.id,
+            DigitalRevision.revision,
+            DigitalRevision.fabrication_lead_time_days,
+            DigitalRevision.fabrication_unit_cost,
+            DigitalRevision.fabricator,
+        )
+        .join(latest, latest.c.part_id == RequisitionLine.part_id)
+        .join(DigitalRevision, DigitalRevision.id == latest.c.revision_id)
+        .outerjoin(
+            FabricationOrder, FabricationOrder.requisition_line_id == RequisitionLine.id
+        )
+        .where(
+            RequisitionLine.line_type == "fabrication",
+            RequisitionLine.status == "open",
+            FabricationOrder.id.is_(None),
+        )
+        .order_by(RequisitionLine.id)
+    ).all()
+    due = due.with_columns(
+        requisition_line_id=pl.lit(None, dtype=pl.Int64),
+        requisition_id=pl.lit(None, dtype=pl.Int64),
+    )
+    taken = set(zip(due["part_id"].to_list(), due["site_id"].to_list(), strict=True))
+    requests = []
+    for (line_id, requisition_id, part_id, site_id, units, revision_id, revision,
+         lead_time, unit_cost, fabricator) in rows:  # fmt: skip
+        if (part_id, site_id) in taken or units <= 0:
+            continue
+        taken.add((part_id, site_id))
+        ready = today + timedelta(days=math.ceil(lead_time))
+        requests.append(
+            {
+                "part_id": part_id,
+                "site_id": site_id,
+                "quantity_units": float(math.ceil(units)),
+                "due_date": ready,
+                "order_date": today,
+                "is_late": False,
+                "revision_id": revision_id,
+                "revision": revision,
+                "fabrication_lead_time_days": lead_time,
+                "fabrication_unit_cost": unit_cost,
+                "fabricator": fabricator,
+                "available_units": 0.0,
+                "needs": [
+                    {
+                        "asset_id": None,
+                        "plan_name": "replenish: reorder point reached",
+                        "due_date": ready,
+                        "net_units": float(units),
+                    }
+                ],
+                "requisition_line_id": line_id,
+                "requisition_id": requisition_id,
+            }
+        )
+    if not requests:
+        return due
+    return pl.concat(
+        [due, pl.DataFrame(requests, schema=due.schema)], how="vertical_relaxed"
     )
 
 
@@ -371,35 +453,12 @@ def _write_orders(
     rows = []
     for order in due.iter_rows(named=True):
         site_id = order["site_id"]
-        if site_id not in requisitions:
-            requisitions[site_id] = connection.execute(
-                insert(Requisition)
-                .values(
-                    supplier_id=None,
-                    site_id=site_id,
-                    status="open",
-                    created_at=now,
-                    created_by=user,
-                )
-                .returning(Requisition.id)
-            ).scalar_one()
-        line_id = connection.execute(
-            insert(RequisitionLine)
-            .values(
-                requisition_id=requisitions[site_id],
-                part_id=order["part_id"],
-                site_id=site_id,
-                line_type="fabrication",
-                quantity_units=order["quantity_units"],
-                received_units=0.0,
-                status="open",
-                position_units=order["available_units"],
-                reorder_point=0.0,
-                order_up_to=0.0,
-                unit_cost=order["fabrication_unit_cost"],
+        if order["requisition_line_id"] is not None:
+            line_id, requisition_id = _replenish_line(order)
+        else:
+            line_id, requisition_id = _new_line(
+                connection, order, requisitions, user, now
             )
-            .returning(RequisitionLine.id)
-        ).scalar_one()
         order_id = connection.execute(
             insert(FabricationOrder)
             .values(
@@ -426,7 +485,7 @@ def _write_orders(
             .values(package_path=package_path)
         )
         key = (order["part_id"], site_id)
-        requisition = requisition_reference(requisitions[site_id])
+        requisition = requisition_reference(requisition_id)
         manifest = {
             "order": name,
             "requisition": requisition,
@@ -442,6 +501,52 @@ def _write_orders(
              manifest["line_value"], package_path)
         )  # fmt: skip
     return pl.DataFrame(rows, schema=ORDERS_SCHEMA, orient="row")
+
+
+def _replenish_line(order: dict[str, Any]) -> tuple[int, int]:
+    """The requisition line replenish already raised for this order."""
+    return int(order["requisition_line_id"]), int(order["requisition_id"])
+
+
+def _new_line(
+    connection: Connection,
+    order: dict[str, Any],
+    requisitions: dict[str, int],
+    user: str,
+    now: datetime,
+) -> tuple[int, int]:
+    """A fabrication line on the site's workshop requisition (made on first use)."""
+    site_id = order["site_id"]
+    if site_id not in requisitions:
+        requisitions[site_id] = connection.execute(
+            insert(Requisition)
+            .values(
+                supplier_id=None,
+                site_id=site_id,
+                status="open",
+                created_at=now,
+                created_by=user,
+            )
+            .returning(Requisition.id)
+        ).scalar_one()
+    line_id = connection.execute(
+        insert(RequisitionLine)
+        .values(
+            requisition_id=requisitions[site_id],
+            part_id=order["part_id"],
+            site_id=site_id,
+            line_type="fabrication",
+            quantity_units=order["quantity_units"],
+            received_units=0.0,
+            status="open",
+            position_units=order["available_units"],
+            reorder_point=0.0,
+            order_up_to=0.0,
+            unit_cost=order["fabrication_unit_cost"],
+        )
+        .returning(RequisitionLine.id)
+    ).scalar_one()
+    return int(line_id), requisitions[site_id]
 
 
 def _publish(staging: Path, out_dir: Path) -> None:

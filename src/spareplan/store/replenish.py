@@ -180,8 +180,8 @@ def _order_quantities(needs: pl.DataFrame) -> pl.DataFrame:
         .replace_strict(_LINE_TYPE_BY_QUADRANT, default="purchase")
         .cast(pl.String)
     )
-    # TODO(#7): a fabrication line raised here names no model revision and gets
-    # no order package; `spareplan fabricate` makes packages for maintenance needs.
+    # A fabrication line becomes an order with its package at the next
+    # `spareplan fabricate`, from the part's newest verified revision.
     is_fabricated = (by_quadrant == "fabrication") & pl.col(
         "has_digital_model"
     ).fill_null(False)

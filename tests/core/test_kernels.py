@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -149,6 +150,19 @@ def test_mass_walk_leaves_near_ties_and_large_means_open() -> None:
     assert quantile.tolist() == [-1, -1, -1, 5, -1, -1]
 
 
+@pytest.mark.parametrize("mean", [0.5, 3.0, 7.25, 40.0, 399.0])
+def test_mass_walk_settles_each_unit_of_a_four_unit_block(mean: float) -> None:
+    # Targets just above F(k - 1) for consecutive k, so the answer falls on every
+    # position inside the walk's blocks of four units; each must be k exactly.
+    units = np.arange(max(0.0, np.floor(mean) - 8.0), np.floor(mean) + 12.0)
+    cdf_below = special.gammaincc(units, mean)
+    probability = cdf_below + 1e-6 * special.gammaincc(units + 1.0, mean)
+    is_reachable = (units > 0) & (probability < 1.0 - 1e-6)
+    means = np.full(units.size, mean)
+    quantile = poisson_quantile_by_mass(means, probability, NEIGHBOUR_MARGIN)
+    assert quantile[is_reachable].tolist() == units[is_reachable].astype(int).tolist()
+
+
 def test_poisson_quantile_is_the_same_on_both_paths_near_ties() -> None:
     rng = np.random.default_rng(5)
     mean = np.concatenate([rng.uniform(0.0, 60.0, 4000), rng.uniform(300, 900, 200)])
@@ -175,8 +189,8 @@ def test_reorder_points_are_the_same_on_both_paths(method: int) -> None:
     service_level = rng.uniform(0.5, 0.9999, mean.size)
     for level in (service_level, 0.95):
         compiled, numpy_only = _on_both_paths(
-            lambda level=level: reorder_point_for_cycle_service_level(
-                method, mean, variance, level
+            functools.partial(
+                reorder_point_for_cycle_service_level, method, mean, variance, level
             )
         )
         np.testing.assert_array_equal(compiled, numpy_only, strict=True)

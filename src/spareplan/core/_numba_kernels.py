@@ -9,10 +9,11 @@ elsewhere in the core, so that both give the same numbers:
   operations in the same order (a step that does not apply is the same expression
   with weight 0, as there). The sums behind CV2 follow numpy's pairwise summation,
   so classification agrees to the last bit too.
-- :func:`poisson_quantile_by_mass` accumulates Poisson masses from zero and
-  decides a part only where the cdf value on each side of the answer is further
-  than a margin from the target; other parts are left for the exact search in
-  :mod:`spareplan.core.poisson`.
+- :func:`poisson_quantile_by_mass` accumulates Poisson masses from zero, four units
+  a step, and decides a part only where the cdf value on each side of the answer
+  is further than a margin from the target; other parts are left for the exact
+  search in :mod:`spareplan.core.poisson`. Its sums are not those of any numpy
+  path: only the margin, far above their rounding error, makes its answers exact.
 
 NOTE: numba's default (no ``fastmath``) forbids fused multiply-add and reordering,
 which the bit-for-bit agreement relies on. Kernels are compiled on first call and
@@ -40,8 +41,10 @@ _Function = TypeVar("_Function", bound=Callable[..., object])
 #: one multiply-add per unit of the quantile, and beyond this the exact
 #: incomplete-gamma evaluation of the numpy path is as fast.
 MAX_MASS_WALK_MEAN: Final = 400.0
-# Most steps of that walk: far in the upper tail of the largest mean.
+# Most units of that walk: far in the upper tail of the largest mean.
 _MAX_MASS_WALK_UNITS = 1700
+# Units added per step of the walk; divides the most units.
+_BLOCK_UNITS = 4
 
 # numpy's pairwise summation: 8 running sums up to this many values, else halves.
 _PAIRWISE_BLOCK = 128
@@ -256,14 +259,26 @@ def poisson_quantile_by_mass(
     otherwise, or when its mean exceeds :data:`MAX_MASS_WALK_MEAN` or is not a
     number.
     """
-    # NOTE: multiplying by a reciprocal from this table rather than dividing
-    # takes the division, several times slower, out of the walk; the rounding it
-    # adds is of the same order as the division's and far inside the margin.
-    reciprocal = 1.0 / np.arange(1.0, _MAX_MASS_WALK_UNITS + 3.0)
+    reciprocals = _block_reciprocals()
     for part in range(mean_units.size):
         quantile[part] = _quantile_by_mass(
-            mean_units[part], probability[part], margin, mass_at_zero[part], reciprocal
+            mean_units[part], probability[part], margin, mass_at_zero[part], reciprocals
         )
+
+
+@_compiled
+def _block_reciprocals() -> FloatArray:
+    """Row b, column j: 1 / ((k + 1) ... (k + j + 1)) for the block's first k = 4b."""
+    # NOTE: products of at most four whole numbers up to 1700 are exact in float64
+    # (below 2**53), so each entry is the correctly rounded reciprocal.
+    n_blocks = _MAX_MASS_WALK_UNITS // _BLOCK_UNITS
+    table = np.empty((n_blocks, _BLOCK_UNITS))
+    for block in range(n_blocks):
+        product = 1.0
+        for step in range(_BLOCK_UNITS):
+            product *= block * _BLOCK_UNITS + step + 1.0
+            table[block, step] = 1.0 / product
+    return table
 
 
 @_compiled
@@ -272,26 +287,59 @@ def _quantile_by_mass(
     probability: float,
     margin: float,
     mass_at_zero: float,
-    reciprocal: FloatArray,
+    reciprocals: FloatArray,
 ) -> int:
     """One part of :func:`poisson_quantile_by_mass`."""
     if not (mean <= MAX_MASS_WALK_MEAN) or math.isnan(probability):
         return -1
-    mass, cdf, cdf_below, units = mass_at_zero, mass_at_zero, 0.0, 0
-    # NOTE: two units a step. The mass two units on is reached by one product,
-    # and the cdf by one sum, so the loop waits on half as many roundings in a row;
-    # the cdf one unit on is worked out beside them for the stopping test.
-    while cdf < probability and units < _MAX_MASS_WALK_UNITS:
-        ratio = mean * reciprocal[units]
-        next_mass = mass * ratio
-        mass = mass * (ratio * (mean * reciprocal[units + 1]))
-        cdf_next = cdf + next_mass
-        if cdf_next >= probability:
-            cdf_below, cdf, units = cdf, cdf_next, units + 1
-            break
-        cdf_below, cdf, units = cdf_next, cdf + (next_mass + mass), units + 2
-    if cdf < probability or cdf - probability < margin:
+    if mass_at_zero >= probability:
+        units, cdf, cdf_below = 0, mass_at_zero, 0.0
+    else:
+        units, cdf, cdf_below = _walk_blocks(
+            mean, probability, mass_at_zero, reciprocals
+        )
+
+    if units < 0 or cdf - probability < margin:
         return -1
     if units > 0 and probability - cdf_below < margin:
         return -1
     return units
+
+
+@_compiled
+def _walk_blocks(
+    mean: float, probability: float, mass_at_zero: float, reciprocals: FloatArray
+) -> tuple[int, float, float]:
+    """Quantile r, F(r) and F(r - 1) by blocks of four units; r = -1 past the end."""
+    # NOTE: the j-th mass of a block is f(k) lambda^j / ((k + 1) ... (k + j)), so
+    # a block's growth factors do not wait on one another, and the loop waits on
+    # only one product (the next block's first mass) and one sum (its cdf) per
+    # four units. The cdf inside a block is added up only in the block that
+    # reaches the target.
+    mean_2 = mean * mean
+    mean_3 = mean_2 * mean
+    mean_4 = mean_2 * mean_2
+    mass, cdf = mass_at_zero, mass_at_zero
+    for block in range(reciprocals.shape[0]):
+        growth_1 = mean * reciprocals[block, 0]
+        growth_2 = mean_2 * reciprocals[block, 1]
+        growth_3 = mean_3 * reciprocals[block, 2]
+        growth_4 = mean_4 * reciprocals[block, 3]
+        cdf_4 = cdf + mass * ((growth_1 + growth_2) + (growth_3 + growth_4))
+        if cdf_4 >= probability:
+            # The cdf within the block rises, so the units short of the target
+            # come first; counting them settles the block without branching.
+            cdf_1 = cdf + mass * growth_1
+            cdf_2 = cdf_1 + mass * growth_2
+            cdf_3 = cdf_2 + mass * growth_3
+            is_short_1 = cdf_1 < probability
+            is_short_2 = cdf_2 < probability
+            is_short_3 = cdf_3 < probability
+            units = block * _BLOCK_UNITS + 1 + is_short_1 + is_short_2 + is_short_3
+            below = cdf_2 if is_short_2 else (cdf_1 if is_short_1 else cdf)
+            at = cdf_3 if is_short_2 else (cdf_2 if is_short_1 else cdf_1)
+            if is_short_3:
+                below, at = cdf_3, cdf_4
+            return units, at, below
+        mass, cdf = mass * growth_4, cdf_4
+    return -1, cdf, cdf

@@ -484,8 +484,15 @@ def _normal_quantile(mean: FloatArray, sd: FloatArray, z: FloatArray) -> IntArra
     """Smallest whole r >= 0 at or above mu + z*sigma, forgiving rounding error."""
     exact = mean + z * sd
     # NOTE: 1e-9 relative slack so that 132.0000000000001 from rounding gives 132.
-    slack = 1e-9 * np.maximum(1.0, np.abs(exact))
-    return np.maximum(np.ceil(exact - slack), 0.0).astype(np.int64)
+    # The steps reuse two buffers in place; the values are those of the plain
+    # expressions, 1e-9 * max(1, |exact|) and max(ceil(exact - slack), 0).
+    slack = np.abs(exact)
+    np.maximum(slack, 1.0, out=slack)
+    slack *= 1e-9
+    np.subtract(exact, slack, out=slack)
+    np.ceil(slack, out=slack)
+    np.maximum(slack, 0.0, out=slack)
+    return slack.astype(np.int64)
 
 
 def _cornish_fisher_guess(

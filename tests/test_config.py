@@ -146,7 +146,9 @@ def test_empty_criticality_table_keeps_defaults(tmp_path):
 
 def test_pooling_table(tmp_path):
     path = tmp_path / "spareplan.toml"
-    path.write_text("[pooling]\ndefault_transfer_hours = 8\nstockout_wait = \"lead_time\"\n")
+    path.write_text(
+        '[pooling]\ndefault_transfer_hours = 8\nstockout_wait = "lead_time"\n'
+    )
     config = load_config(path)
     assert config.pooling.default_transfer_hours == 8.0
     assert config.pooling.stockout_wait == "lead_time"

@@ -7,6 +7,9 @@ import itertools
 import numpy as np
 import pytest
 
+from spareplan.core._pooling_model import _pools
+from spareplan.core._pooling_screen import best_candidates, exact_candidate_costs
+from spareplan.core._pooling_search import _Search
 from spareplan.core.cost_model import cost_optimal_spares
 from spareplan.core.pooling import (
     PoolInputs,
@@ -201,6 +204,46 @@ def test_vectorised_allocation_equals_one_pool_at_a_time() -> None:
             )
         )
         np.testing.assert_array_equal(alone.units[0], together.units[pool])
+
+
+def _random_chunk(rng: np.random.Generator, wait: str) -> _Search:
+    """A chunk of uneven pools: empty slots, overdispersion, far and equal sites."""
+    n_pools, n_slots, n_sites = 40, 6, 9
+    shape = (n_pools, n_slots)
+    site_index = np.array([rng.permutation(n_sites)[:n_slots] for _ in range(n_pools)])
+    site_index[rng.random(shape) < 0.2] = -1
+    demand = rng.gamma(0.6, 4.0, shape)
+    demand[: n_pools // 4] *= 200.0  # pools whose fill stays near 0 for long
+    lead_time = rng.uniform(3, 90, shape)
+    mean = demand * lead_time / 365.0
+    hours = np.round(rng.uniform(2, 100, (n_sites, n_sites)), -1)  # equal hours
+    hours[rng.random(hours.shape) < 0.2] = np.inf
+    inputs = PoolInputs.create(
+        site_index=site_index,
+        demand_per_year=demand,
+        lead_time_days=lead_time,
+        holding_cost_per_unit_year=rng.choice([10.0, 300.0], shape),
+        downtime_cost_per_hour=rng.choice([0.0, 50.0, 5000.0], shape),
+        transfer_hours=hours,
+        cost_per_transfer=rng.choice([0.0, 40.0], (n_sites, n_sites)),
+        lead_time_demand_variance=np.where(rng.random(shape) < 0.4, 3 * mean, np.nan),
+    )
+    return _Search.start(_pools(inputs), wait)
+
+
+@pytest.mark.parametrize("wait", ["resupply", "lead_time"])
+def test_screened_step_choice_equals_scoring_every_candidate(wait: str) -> None:
+    rng = np.random.default_rng(42)
+    search = _random_chunk(rng, wait)
+    for _ in range(60):
+        state = search.candidates()
+        best, best_cost = best_candidates(state)
+        full = exact_candidate_costs(state)
+        rows = np.flatnonzero(search.is_open)
+        np.testing.assert_array_equal(best[rows], np.argmin(full[rows], axis=1))
+        np.testing.assert_array_equal(best_cost[rows], full[rows].min(axis=1))
+        search.add(best, search.is_open & np.isfinite(best_cost))
+    assert search.is_open.any()  # the high-demand pools were still being filled
 
 
 def test_sites_out_of_reach_form_separate_clusters() -> None:

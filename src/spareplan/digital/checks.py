@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from spareplan.digital.errors import DigitalValueError
+from spareplan.store.checks import as_float
 from spareplan.store.errors import UnknownRecordError
 from spareplan.store.schema import Asset, Part
 
@@ -42,7 +41,7 @@ def parse_number(
         Not a number, not finite, or below the bound; the message names the
         record (``context``), the field and the value.
     """
-    number = _as_float(value)
+    number = as_float(value)
     bound = "" if minimum is None else f" {'>=' if allow_minimum else '>'} {minimum:g}"
     if number is None:
         raise DigitalValueError(
@@ -53,21 +52,6 @@ def parse_number(
     ):
         raise DigitalValueError(f"{context}: {field} must be{bound}, got {value!r}")
     return number
-
-
-def _as_float(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float | Decimal):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(Decimal(value.strip()))
-        except (InvalidOperation, ValueError):
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
 
 
 def require_text(

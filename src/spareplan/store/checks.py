@@ -45,7 +45,7 @@ def parse_quantity(
         Not a number, not finite, or negative (or zero when not allowed); the
         message names the part, site, field and value.
     """
-    number = _as_float(value)
+    number = as_float(value)
     bound = ">= 0" if allow_zero else "> 0"
     if number is None:
         raise LedgerValueError(
@@ -59,7 +59,8 @@ def parse_quantity(
     return number
 
 
-def _as_float(value: object) -> float | None:
+def as_float(value: object) -> float | None:
+    """A finite number from a number or its text; None for anything else."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float | Decimal):

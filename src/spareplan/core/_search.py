@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from spareplan.core._validation import as_float_array
 from spareplan.errors import InputError
 
-__all__ = ["smallest_whole_number_meeting"]
+__all__ = ["NEIGHBOUR_MARGIN", "settle_walk_step", "smallest_whole_number_meeting"]
 
 IntArray = NDArray[np.int64]
 
@@ -57,3 +57,38 @@ def _bracket(
         is_open &= np.where(is_met, probe_met & (probe > 0), ~probe_met)
         step *= 2
     raise InputError("no whole number up to 2**64 meets the target; check inputs")
+
+
+# A cdf within this of the target is too close to trust a summed (rather than
+# exact) probability: such parts go to the exact search.
+NEIGHBOUR_MARGIN = 1e-9
+
+
+def settle_walk_step(
+    units: NDArray[np.float64],
+    is_down: NDArray[np.bool_],
+    cdf: NDArray[np.float64],
+    mass: NDArray[np.float64],
+    mass_above: NDArray[np.float64],
+    probability: NDArray[np.float64],
+    part: NDArray[np.intp],
+    quantile: NDArray[np.int64],
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """One step of a walk from a guessed quantile by adding or removing pmf mass.
+
+    Writes the parts whose neighbouring cdf settles them into ``quantile`` and
+    returns the positions of the parts that move one unit on, and every part's
+    neighbouring cdf (the cdf of those that move, after the move). A part whose
+    neighbour lies within :data:`NEIGHBOUR_MARGIN` of the target (or is not
+    finite) does neither: it is left for the exact search.
+    """
+    neighbour = np.where(
+        is_down,
+        np.where(units > 0.0, cdf - mass, -np.inf),
+        cdf + mass_above,
+    )
+    is_met = neighbour >= probability + NEIGHBOUR_MARGIN
+    is_missed = neighbour < probability - NEIGHBOUR_MARGIN
+    is_settled = np.where(is_down, is_missed, is_met)
+    quantile[part[is_settled]] = (units + ~is_down)[is_settled]
+    return np.flatnonzero(np.where(is_down, is_met, is_missed)), neighbour

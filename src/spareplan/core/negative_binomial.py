@@ -33,7 +33,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special, stats
 
-from spareplan.core._search import smallest_whole_number_meeting
+from spareplan.core._search import (
+    NEIGHBOUR_MARGIN,
+    settle_walk_step,
+    smallest_whole_number_meeting,
+)
 
 __all__ = [
     "NEIGHBOUR_MARGIN",
@@ -48,7 +52,6 @@ BoolArray = NDArray[np.bool_]
 
 #: Closest a cdf value reached through the masses may come to the target and still
 #: decide the answer; its rounding error is below 1e-12.
-NEIGHBOUR_MARGIN: Final = 1e-9
 
 #: Largest first guess for which summing masses up from zero is cheaper than one
 #: incomplete beta evaluation.
@@ -267,19 +270,16 @@ class _Walk:
         units, is_down = self.units, self.is_down
         n, q = self.n_successes, self.failure_probability
         mass_above = self.mass * (units + n) * q / (units + 1.0)
-        neighbour = np.where(
+        moves, neighbour = settle_walk_step(
+            units,
             is_down,
-            np.where(units > 0.0, self.cdf - self.mass, -np.inf),
-            self.cdf + mass_above,
+            self.cdf,
+            self.mass,
+            mass_above,
+            self.probability,
+            self.part,
+            quantile,
         )
-        is_met = neighbour >= self.probability + NEIGHBOUR_MARGIN
-        is_missed = neighbour < self.probability - NEIGHBOUR_MARGIN
-        is_settled = np.where(is_down, is_missed, is_met)
-        quantile[self.part[is_settled]] = (units + ~is_down)[is_settled]
-
-        # NOTE: a part whose neighbour lies within the margin of the target (or is
-        # not finite) is dropped unsettled and goes to the exact search.
-        moves = np.flatnonzero(np.where(is_down, is_met, is_missed))
         down = is_down[moves]
         units_moved = units[moves]
         mass_below = (

@@ -29,14 +29,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
 from spareplan.core._kernels import compiled_kernels_are_used, poisson_quantile_by_mass
-from spareplan.core._search import smallest_whole_number_meeting
+from spareplan.core._search import (
+    NEIGHBOUR_MARGIN,
+    settle_walk_step,
+    smallest_whole_number_meeting,
+)
 
 __all__ = ["NEIGHBOUR_MARGIN", "poisson_quantile"]
 
@@ -48,7 +51,6 @@ PartIndex = slice | IntArray
 
 #: Closest a cdf value reached through the probability mass may come to the target
 #: and still decide the answer; rounding error in it is below 1e-12.
-NEIGHBOUR_MARGIN: Final = 1e-9
 
 # Steps walked from the guess before the exact search takes over; the guess is
 # rarely more than one unit off.
@@ -156,19 +158,16 @@ class _Walk:
         """Write settled parts into ``quantile``; the rest, moved by one unit."""
         units, is_down, mean_units = self.units, self.is_down, self.mean_units
         mass_above = self.mass * mean_units / (units + 1.0)
-        neighbour = np.where(
+        moves, neighbour = settle_walk_step(
+            units,
             is_down,
-            np.where(units > 0.0, self.cdf - self.mass, -np.inf),
-            self.cdf + mass_above,
+            self.cdf,
+            self.mass,
+            mass_above,
+            self.probability,
+            self.part,
+            quantile,
         )
-        is_met = neighbour >= self.probability + NEIGHBOUR_MARGIN
-        is_missed = neighbour < self.probability - NEIGHBOUR_MARGIN
-        is_settled = np.where(is_down, is_missed, is_met)
-        quantile[self.part[is_settled]] = (units + ~is_down)[is_settled]
-
-        # NOTE: a part whose neighbour lies within the margin of the target is
-        # dropped unsettled (quantile -1) and goes to the exact search.
-        moves = np.flatnonzero(np.where(is_down, is_met, is_missed))
         down = is_down[moves]
         # A part moving down has units > 0 and a cdf above 0, so a mean > 0.
         mass_below = self.mass[moves] * units[moves] / mean_units[moves]

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from spareplan.digital.economics import compare_stock_and_fabrication
 from spareplan.digital.models import latest_verified_query
-from spareplan.store.engine import read_transaction
+from spareplan.store.engine import read_transaction, rows_frame
 from spareplan.store.schema import DigitalRevision, PartSite, PlanLine
 
 __all__ = ["DAYS_PER_YEAR", "stock_or_fabricate_table"]
@@ -136,4 +136,4 @@ def _digital_part_sites(engine: Engine) -> pl.DataFrame:
     )
     with read_transaction(engine) as connection:
         rows = connection.execute(query).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=_SCHEMA, orient="row")
+    return rows_frame(rows, _SCHEMA)

@@ -28,7 +28,7 @@ from spareplan.digital.checks import (
 )
 from spareplan.digital.errors import DigitalValueError
 from spareplan.store.checks import lock_part_sites, utc_now
-from spareplan.store.engine import read_transaction, write_transaction
+from spareplan.store.engine import read_transaction, rows_frame, write_transaction
 from spareplan.store.errors import UnknownRecordError
 from spareplan.store.schema import (
     Asset,
@@ -548,7 +548,7 @@ def maintenance_plans(engine: Engine, asset_id: str | None = None) -> pl.DataFra
         query = query.where(MaintenancePlan.asset_id == asset_id)
     with read_transaction(engine) as connection:
         rows = connection.execute(query).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=PLAN_SCHEMA, orient="row")
+    return rows_frame(rows, PLAN_SCHEMA)
 
 
 PLAN_SCHEMA: dict[str, Any] = {
@@ -591,4 +591,4 @@ def asset_parts(engine: Engine, asset_id: str | None = None) -> pl.DataFrame:
         "part_id": pl.String,
         "quantity_units": pl.Float64,
     }
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    return rows_frame(rows, schema)

@@ -31,7 +31,7 @@ from spareplan.digital.errors import (
 )
 from spareplan.digital.files import MAX_FILE_BYTES, check_stored_file, store_file
 from spareplan.store.checks import utc_now
-from spareplan.store.engine import read_transaction, write_transaction
+from spareplan.store.engine import read_transaction, rows_frame, write_transaction
 from spareplan.store.errors import UnknownRecordError
 from spareplan.store.schema import (
     DigitalModelFile,
@@ -504,7 +504,7 @@ def model_revisions(engine: Engine, part_id: str | None = None) -> pl.DataFrame:
         query = query.where(DigitalRevision.part_id == part_id)
     with read_transaction(engine) as connection:
         rows = connection.execute(query).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=_REVISION_SCHEMA, orient="row")
+    return rows_frame(rows, _REVISION_SCHEMA)
 
 
 _REVISION_SCHEMA: dict[str, Any] = {
@@ -591,4 +591,4 @@ def parts_without_verified_model(engine: Engine) -> pl.DataFrame:
         "latest_revision": pl.String,
         "latest_status": pl.String,
     }
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    return rows_frame(rows, schema)

@@ -38,7 +38,7 @@ from spareplan.digital.timing import (
     occurrences_in_horizon,
 )
 from spareplan.digital.trend import LinearTrend, day_reaching, linear_trend
-from spareplan.store.engine import read_transaction
+from spareplan.store.engine import read_transaction, rows_frame
 from spareplan.store.ledger import positions_query
 from spareplan.store.schema import (
     Asset,
@@ -393,7 +393,7 @@ def _supply(connection: Connection) -> pl.DataFrame:
             positions.c.quadrant,
         )
     ).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=_SUPPLY_SCHEMA, orient="row")
+    return rows_frame(rows, _SUPPLY_SCHEMA)
 
 
 def _digital_parts(connection: Connection) -> pl.DataFrame:
@@ -409,7 +409,7 @@ def _digital_parts(connection: Connection) -> pl.DataFrame:
             DigitalRevision.fabricator,
         ).join(latest, latest.c.revision_id == DigitalRevision.id)
     ).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=_DIGITAL_SCHEMA, orient="row")
+    return rows_frame(rows, _DIGITAL_SCHEMA)
 
 
 def _with_fabrication_dates(

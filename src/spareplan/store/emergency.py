@@ -20,7 +20,7 @@ from spareplan.store.checks import (
     utc_now,
     where,
 )
-from spareplan.store.engine import read_transaction, write_transaction
+from spareplan.store.engine import read_transaction, rows_frame, write_transaction
 from spareplan.store.errors import LedgerValueError
 from spareplan.store.schema import EmergencyPurchase, PartSite
 
@@ -187,4 +187,4 @@ def _totals(
         "premium_paid": pl.Float64,
         "safety_stock": pl.Float64,
     }
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    return rows_frame(rows, schema)

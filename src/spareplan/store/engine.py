@@ -20,11 +20,12 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -43,6 +44,7 @@ __all__ = [
     "database_url",
     "describe_url",
     "read_transaction",
+    "rows_frame",
     "write_transaction",
 ]
 
@@ -205,3 +207,10 @@ def is_initialised(engine: Engine) -> bool:
         raise StoreNotReadyError(
             f"cannot reach the store at {describe_url(str(engine.url))}: {error}"
         ) from None
+
+
+def rows_frame(
+    rows: Iterable[Any], schema: Mapping[str, Any] | Sequence[str]
+) -> pl.DataFrame:
+    """Result rows of a query as a table with the given columns (and types)."""
+    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")

@@ -25,7 +25,7 @@ from spareplan.store.checks import (
     utc_now,
     where,
 )
-from spareplan.store.engine import read_transaction, write_transaction
+from spareplan.store.engine import read_transaction, rows_frame, write_transaction
 from spareplan.store.errors import LedgerValueError, UnknownRecordError
 from spareplan.store.schema import PartSite, PlanLine, PlanRun, Supplier
 
@@ -273,4 +273,4 @@ def plan_runs(engine: Engine) -> pl.DataFrame:
         "n_stocked",
         "created_by",
     ]
-    return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row")
+    return rows_frame(rows, columns)

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Engine, Select, insert, literal, select
 from spareplan.core.pooling import recommend_transfer
 from spareplan.errors import OutputError
 from spareplan.store.checks import require_text, utc_now
-from spareplan.store.engine import read_transaction, write_transaction
+from spareplan.store.engine import read_transaction, rows_frame, write_transaction
 from spareplan.store.ledger import positions_query, requisition_reference
 from spareplan.store.schema import Part, Requisition, RequisitionLine, Supplier
 
@@ -162,7 +162,7 @@ def _needs(connection: Connection, site_id: str | None) -> pl.DataFrame:
         .order_by(positions.c.site_id, positions.c.part_id)
     )
     rows = connection.execute(query).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=_NEED_SCHEMA, orient="row")
+    return rows_frame(rows, _NEED_SCHEMA)
 
 
 def _order_quantities(needs: pl.DataFrame) -> pl.DataFrame:
@@ -217,15 +217,14 @@ def _transfers_first(
     parts = needs.get_column("part_id").unique().to_list()
     # TODO(#6): the store keeps no site-to-site transfer times yet; every sister
     # site counts as equally near, so donors are taken largest surplus first.
-    stock = pl.DataFrame(
-        [tuple(row) for row in connection.execute(_stock_of(parts)).all()],
-        schema={
+    stock = rows_frame(
+        connection.execute(_stock_of(parts)).all(),
+        {
             "part_id": pl.String,
             "site_id": pl.String,
             "on_hand_units": pl.Float64,
             "reorder_point": pl.Float64,
         },
-        orient="row",
     )
     donors = stock.filter(pl.col("on_hand_units") - pl.col("reorder_point") >= 1)
     if donors.height == 0:
@@ -425,7 +424,7 @@ def requisition_lines(engine: Engine, status: str | None = "open") -> pl.DataFra
         "unit_cost": pl.Float64,
         "created_at": pl.Datetime(time_zone="UTC"),
     }
-    table = pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    table = rows_frame(rows, schema)
     return table.with_columns(
         requisition=pl.col("requisition_id").map_elements(
             requisition_reference, return_dtype=pl.String
